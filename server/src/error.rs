@@ -1,0 +1,77 @@
+//! The API's error answers: a JSON `ErrorBody` with the matching status.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use webhooks_api::ErrorBody;
+
+use crate::db::StoreError;
+
+/// A failed call, turned into `{"httpStatus", "message", "fieldErrors"}`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiFailure {
+    /// The HTTP status.
+    pub status: StatusCode,
+    /// What went wrong, in words.
+    pub message: String,
+    /// Field path → reason.
+    pub field_errors: BTreeMap<String, String>,
+}
+
+impl ApiFailure {
+    /// A failure with a status and a message.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        Self { status, message: message.into(), field_errors: BTreeMap::new() }
+    }
+
+    /// 400 with per-field reasons.
+    pub fn invalid(message: impl Into<String>, field_errors: BTreeMap<String, String>) -> Self {
+        Self { field_errors, ..Self::new(StatusCode::BAD_REQUEST, message) }
+    }
+
+    /// 401: no token, or one that is unknown or revoked.
+    pub fn unauthenticated() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or invalid bearer token: send Authorization: Bearer <token>",
+        )
+    }
+
+    /// 404 for a webhook that does not exist in this tenant.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, what)
+    }
+}
+
+impl IntoResponse for ApiFailure {
+    fn into_response(self) -> Response {
+        let body = ErrorBody {
+            http_status: self.status.as_u16(),
+            message: self.message,
+            field_errors: self.field_errors,
+        };
+        (self.status, Json(body)).into_response()
+    }
+}
+
+impl From<StoreError> for ApiFailure {
+    fn from(error: StoreError) -> Self {
+        tracing::error!(%error, "storage failure");
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
+    }
+}
+
+impl From<JsonRejection> for ApiFailure {
+    fn from(rejection: JsonRejection) -> Self {
+        let status = rejection.status();
+        let message = match status {
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => "the body must be JSON: send Content-Type: application/json".to_owned(),
+            StatusCode::PAYLOAD_TOO_LARGE => "the body is larger than the 1 MiB limit".to_owned(),
+            _ => rejection.body_text(),
+        };
+        Self::new(status, message)
+    }
+}

@@ -1,0 +1,196 @@
+//! `webhooks-server`: serve the API, or manage its bearer tokens.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use axum::http::HeaderValue;
+use clap::{Parser, Subcommand};
+use webhooks_api::TenantLocator;
+use webhooks_server::db::Db;
+use webhooks_server::{auth, demo, AppState, RouterOptions};
+
+/// Reference implementation of the Socotra EC Webhooks API.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API.
+    Serve(ServeArgs),
+    /// Issue, list or revoke bearer tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
+}
+
+#[derive(clap::Args)]
+struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8081")]
+    listen: SocketAddr,
+    /// SQLite database file (created if missing).
+    #[arg(long, default_value = "data/webhooks.sqlite3")]
+    database: PathBuf,
+    /// A browser origin allowed to call the API (repeatable); none: same origin only.
+    #[arg(long = "cors-origin", value_name = "ORIGIN")]
+    cors_origins: Vec<String>,
+    /// Seed the demo tenant (once) and print a dashboard URL that signs in to it.
+    #[arg(long)]
+    demo: bool,
+    /// Where the dashboard is opened, for the URL printed by --demo.
+    #[arg(long, default_value = "http://127.0.0.1:8080")]
+    dashboard_url: String,
+    /// Also serve a built dashboard from this directory (index.html for unknown paths).
+    #[arg(long)]
+    static_dir: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TokenCommand {
+    /// Issue a token; its secret is the last line of standard output.
+    Issue {
+        /// SQLite database file.
+        #[arg(long)]
+        database: PathBuf,
+        /// The tenant the token may act on.
+        #[arg(long)]
+        tenant: TenantLocator,
+        /// Comma-separated permissions, e.g. webhooks.read,webhooks.list,webhooks.write.
+        #[arg(long)]
+        grant: String,
+        /// A note of what the token is for.
+        #[arg(long, default_value = "")]
+        label: String,
+    },
+    /// List tokens (never their secrets).
+    List {
+        /// SQLite database file.
+        #[arg(long)]
+        database: PathBuf,
+    },
+    /// Revoke a token by id.
+    Revoke {
+        /// SQLite database file.
+        #[arg(long)]
+        database: PathBuf,
+        /// The token's id, as `token list` shows it.
+        #[arg(long)]
+        id: String,
+    },
+}
+
+fn main() -> ExitCode {
+    match run(Cli::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("webhooks-server: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Token(command) => token(command),
+    }
+}
+
+fn open(database: &std::path::Path) -> Result<Db, String> {
+    Db::open(database).map_err(|error| format!("cannot open {}: {error}", database.display()))
+}
+
+fn token(command: TokenCommand) -> Result<(), String> {
+    match command {
+        TokenCommand::Issue { database, tenant, grant, label } => {
+            let grants = auth::parse_grants(&grant).map_err(|error| error.to_string())?;
+            if grants.is_empty() {
+                return Err("give at least one permission with --grant".into());
+            }
+            let (id, secret) = open(&database)?
+                .blocking(|c| auth::issue(c, tenant, &grants, &label))
+                .map_err(|error| error.to_string())?;
+            println!("token id {id} for tenant {tenant}");
+            println!("{secret}");
+        }
+        TokenCommand::List { database } => {
+            let tokens = open(&database)?.blocking(|c| auth::list(c)).map_err(|error| error.to_string())?;
+            for token in tokens {
+                let state = token.revoked_at.map_or("live".to_owned(), |at| format!("revoked {at}"));
+                println!("{}\t{}\t{}\t{}\t{}\t{}", token.id, token.tenant, token.grants, token.created_at, state, token.label);
+            }
+        }
+        TokenCommand::Revoke { database, id } => {
+            if !open(&database)?.blocking(|c| auth::revoke(c, &id)).map_err(|error| error.to_string())? {
+                return Err(format!("no live token with id {id}"));
+            }
+            println!("revoked {id}");
+        }
+    }
+    Ok(())
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "webhooks_server=info,tower_http=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|origin| HeaderValue::from_str(origin).map_err(|_| format!("--cors-origin {origin:?} is not a valid origin")))
+        .collect::<Result<Vec<_>, _>>()?;
+    let db = open(&args.database)?;
+    if args.demo {
+        let now = time::OffsetDateTime::now_utc();
+        let token = db
+            .blocking(|c| {
+                let tenant = demo::seed(c, now)?;
+                Ok((tenant, demo::admin_token(c, tenant)?))
+            })
+            .map_err(|error| format!("cannot seed the demo tenant: {error}"))?;
+        let (tenant, token) = token;
+        println!("Demo tenant {tenant} is ready. Open the dashboard at:");
+        println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
+    }
+    let options = RouterOptions { cors_origins, static_dir: args.static_dir };
+    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
+        println!("Webhooks API listening on http://{}", args.listen);
+        webhooks_server::serve(listener, AppState::new(db), &options, shutdown_signal())
+            .await
+            .map_err(|error| error.to_string())
+    })
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}

@@ -1,0 +1,194 @@
+//! Webhooks in SQLite: the JSON body plus the columns the list filters use.
+
+use rusqlite::types::Value;
+use rusqlite::{params, params_from_iter, Connection};
+use webhooks_api::{TenantLocator, WebhookResponse};
+
+use crate::db::StoreError;
+
+/// The list endpoint's filters, already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookFilter {
+    /// Rows to skip.
+    pub offset: u32,
+    /// Rows to return.
+    pub count: u32,
+    /// Case-insensitive substring of the name.
+    pub name: Option<String>,
+    /// `enabled` equals this.
+    pub enabled: Option<bool>,
+    /// `suspended` equals this.
+    pub suspended: Option<bool>,
+    /// `enabled && !suspended` equals this.
+    pub active: Option<bool>,
+    /// Has any of these event types (none: no filter).
+    pub event_types: Vec<String>,
+}
+
+/// Escapes `%`, `_` and `\` for a `LIKE … ESCAPE '\'` pattern.
+fn like_substring(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c);
+    }
+    pattern.push('%');
+    pattern
+}
+
+/// Inserts or replaces a webhook, keeping the filter columns and event-type rows in step.
+pub fn put_webhook(connection: &Connection, tenant: TenantLocator, webhook: &WebhookResponse) -> Result<(), StoreError> {
+    let tenant = tenant.to_string();
+    let locator = webhook.locator.to_string();
+    connection.execute(
+        "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (tenant, locator) DO UPDATE SET
+             name = excluded.name, enabled = excluded.enabled, suspended = excluded.suspended, body = excluded.body",
+        params![
+            tenant,
+            locator,
+            webhook.name,
+            webhook.enabled,
+            webhook.suspended,
+            serde_json::to_string(webhook)?
+        ],
+    )?;
+    connection.execute(
+        "DELETE FROM webhook_event_types WHERE tenant = ?1 AND locator = ?2",
+        params![tenant, locator],
+    )?;
+    let mut insert = connection
+        .prepare_cached("INSERT OR IGNORE INTO webhook_event_types (tenant, event_type, locator) VALUES (?1, ?2, ?3)")?;
+    for event_type in &webhook.event_types {
+        insert.execute(params![tenant, event_type, locator])?;
+    }
+    Ok(())
+}
+
+/// One page of a tenant's webhooks in locator (creation) order.
+pub fn list_webhooks(
+    connection: &Connection,
+    tenant: TenantLocator,
+    filter: &WebhookFilter,
+) -> Result<Vec<WebhookResponse>, StoreError> {
+    let mut sql = String::from("SELECT body FROM webhooks WHERE tenant = ?1");
+    let mut values = vec![Value::Text(tenant.to_string())];
+    let mut bind = |sql: &mut String, clause: &str, value: Value| {
+        values.push(value);
+        sql.push_str(&clause.replace('?', &format!("?{}", values.len())));
+    };
+    if let Some(name) = &filter.name {
+        bind(&mut sql, " AND name LIKE ? ESCAPE '\\'", Value::Text(like_substring(name)));
+    }
+    if let Some(enabled) = filter.enabled {
+        bind(&mut sql, " AND enabled = ?", Value::Integer(enabled.into()));
+    }
+    if let Some(suspended) = filter.suspended {
+        bind(&mut sql, " AND suspended = ?", Value::Integer(suspended.into()));
+    }
+    if let Some(active) = filter.active {
+        bind(&mut sql, " AND (enabled = 1 AND suspended = 0) = ?", Value::Integer(active.into()));
+    }
+    if !filter.event_types.is_empty() {
+        sql.push_str(" AND locator IN (SELECT locator FROM webhook_event_types WHERE tenant = ?1 AND event_type IN (");
+        for (i, event_type) in filter.event_types.iter().enumerate() {
+            if i > 0 {
+                sql.push_str(", ");
+            }
+            bind(&mut sql, "?", Value::Text(event_type.clone()));
+        }
+        sql.push_str("))");
+    }
+    bind(&mut sql, " ORDER BY locator LIMIT ?", Value::Integer(filter.count.into()));
+    bind(&mut sql, " OFFSET ?", Value::Integer(filter.offset.into()));
+
+    let mut statement = connection.prepare_cached(&sql)?;
+    let bodies = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
+    bodies
+        .map(|body| Ok(serde_json::from_str(&body?)?))
+        .collect()
+}
+
+/// Whether a server-wide flag is set.
+pub fn setting(connection: &Connection, key: &str) -> Result<Option<String>, StoreError> {
+    use rusqlite::OptionalExtension;
+    Ok(connection
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+        .optional()?)
+}
+
+/// Sets a server-wide flag.
+pub fn set_setting(connection: &Connection, key: &str, value: &str) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::Db;
+    use webhooks_api::{EndpointResponse, FailureHandlingResponse, Locator};
+
+    fn webhook(n: u64, name: &str, enabled: bool, suspended: bool, event_types: &[&str]) -> WebhookResponse {
+        WebhookResponse {
+            locator: Locator::from_ulid(ulid::Ulid::from_parts(n, 0)),
+            name: name.into(),
+            enabled,
+            endpoint: EndpointResponse { url: "https://e.com".into(), headers: Default::default(), extras: Default::default() },
+            failure_handling: FailureHandlingResponse::default(),
+            suspended,
+            suspended_at: None,
+            event_types: event_types.iter().map(|t| t.to_string()).collect(),
+        }
+    }
+
+    fn names(connection: &Connection, tenant: TenantLocator, filter: WebhookFilter) -> Vec<String> {
+        list_webhooks(connection, tenant, &WebhookFilter { count: 100, ..filter })
+            .unwrap()
+            .into_iter()
+            .map(|w| w.name)
+            .collect()
+    }
+
+    #[test]
+    fn filters_combine_with_and() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("s.sqlite3")).unwrap();
+        let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
+        let other: TenantLocator = "00000000-0000-4000-8000-000000000001".parse().unwrap();
+        db.blocking(|c| {
+            put_webhook(c, tenant, &webhook(1, "Billing 100%", true, false, &["billing.invoice.generate"]))?;
+            put_webhook(c, tenant, &webhook(2, "Policy_sync", false, false, &["policy.account.create"]))?;
+            put_webhook(c, tenant, &webhook(3, "billing alerts", true, true, &["billing.invoice.generate", "claim.fnol.create"]))?;
+            put_webhook(c, other, &webhook(4, "Billing elsewhere", true, false, &["billing.invoice.generate"]))?;
+
+            assert_eq!(names(c, tenant, WebhookFilter::default()), ["Billing 100%", "Policy_sync", "billing alerts"]);
+            let by_name = |n: &str| WebhookFilter { name: Some(n.into()), ..Default::default() };
+            assert_eq!(names(c, tenant, by_name("BILLING")), ["Billing 100%", "billing alerts"]);
+            assert_eq!(names(c, tenant, by_name("100%")), ["Billing 100%"]);
+            assert_eq!(names(c, tenant, by_name("y_s")), ["Policy_sync"]);
+            assert_eq!(names(c, tenant, by_name("%")), ["Billing 100%"]);
+            let active = WebhookFilter { active: Some(true), ..Default::default() };
+            assert_eq!(names(c, tenant, active), ["Billing 100%"]);
+            let inactive = WebhookFilter { active: Some(false), ..Default::default() };
+            assert_eq!(names(c, tenant, inactive), ["Policy_sync", "billing alerts"]);
+            let types = WebhookFilter {
+                event_types: vec!["claim.fnol.create".into(), "policy.account.create".into()],
+                enabled: Some(true),
+                ..Default::default()
+            };
+            assert_eq!(names(c, tenant, types), ["billing alerts"]);
+            let page = WebhookFilter { offset: 1, count: 1, ..Default::default() };
+            assert_eq!(list_webhooks(c, tenant, &page)?.len(), 1);
+            assert_eq!(list_webhooks(c, tenant, &page)?[0].name, "Policy_sync");
+            Ok(())
+        })
+        .unwrap();
+    }
+}

@@ -1,0 +1,14 @@
+//! The page for any path the app does not know.
+
+use leptos::prelude::*;
+
+/// Says the page does not exist and offers the way home.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="panel">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address. " <a href="/">"Go to the start page"</a> "."</p>
+        </section>
+    }
+}
