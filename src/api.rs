@@ -19,7 +19,9 @@ pub enum ApiError {
     #[error("The API did not accept your token (401). Sign in again with a valid token.")]
     Unauthorized,
     /// 403: the token lacks a permission or the tenant.
-    #[error("Your token is not allowed to do this (403): {0}. Ask for a token with that permission.")]
+    #[error(
+        "Your token is not allowed to do this (403): {0}. Ask for a token with that permission."
+    )]
     Forbidden(String),
     /// 404: no such tenant or webhook.
     #[error("Not found (404): {0}. It may have been deleted; go back to the list.")]
@@ -57,7 +59,9 @@ impl ApiError {
         match status {
             400 => Self::BadRequest {
                 message,
-                field_errors: parsed.map(|e| e.field_errors.into_iter().collect()).unwrap_or_default(),
+                field_errors: parsed
+                    .map(|e| e.field_errors.into_iter().collect())
+                    .unwrap_or_default(),
             },
             401 => Self::Unauthorized,
             403 => Self::Forbidden(message),
@@ -123,7 +127,10 @@ mod tests {
             }
         );
         assert_eq!(
-            ApiError::from_status(403, r#"{"httpStatus":403,"message":"missing permission webhooks.list"}"#),
+            ApiError::from_status(
+                403,
+                r#"{"httpStatus":403,"message":"missing permission webhooks.list"}"#
+            ),
             ApiError::Forbidden("missing permission webhooks.list".into())
         );
     }
@@ -133,11 +140,17 @@ mod tests {
         assert_eq!(ApiError::from_status(401, ""), ApiError::Unauthorized);
         assert_eq!(
             ApiError::from_status(502, "Bad Gateway\n"),
-            ApiError::Status { status: 502, message: "Bad Gateway".into() }
+            ApiError::Status {
+                status: 502,
+                message: "Bad Gateway".into()
+            }
         );
         assert_eq!(
             ApiError::from_status(500, "   "),
-            ApiError::Status { status: 500, message: "HTTP 500".into() }
+            ApiError::Status {
+                status: 500,
+                message: "HTTP 500".into()
+            }
         );
     }
 

@@ -28,9 +28,16 @@ fn local_storage() -> Option<web_sys::Storage> {
 
 /// Moves a token from the address bar's fragment into `sessionStorage`, then drops the fragment.
 pub fn adopt_token_from_location() {
-    let Some(window) = web_sys::window() else { return };
+    let Some(window) = web_sys::window() else {
+        return;
+    };
     let location = window.location();
-    let Some(token) = location.hash().ok().as_deref().and_then(token_from_fragment) else {
+    let Some(token) = location
+        .hash()
+        .ok()
+        .as_deref()
+        .and_then(token_from_fragment)
+    else {
         return;
     };
     if let Some(storage) = session_storage() {
@@ -43,7 +50,11 @@ pub fn adopt_token_from_location() {
         location.search().unwrap_or_default()
     );
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without_fragment));
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&without_fragment),
+        );
     }
 }
 

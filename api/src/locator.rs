@@ -128,7 +128,12 @@ mod tests {
     fn locator_accepts_ulid_and_rejects_the_rest() {
         let good = "01JD8Z6Q4V3N5K7M9P1R2S3T4V";
         assert_eq!(good.parse::<Locator>().unwrap().to_string(), good);
-        for bad in ["", "01JD8Z6Q4V3N5K7M9P1R2S3T4", "01JD8Z6Q4V3N5K7M9P1R2S3T4VX", "01JD8Z6Q4V3N5K7M9P1R2S3T4U!"] {
+        for bad in [
+            "",
+            "01JD8Z6Q4V3N5K7M9P1R2S3T4",
+            "01JD8Z6Q4V3N5K7M9P1R2S3T4VX",
+            "01JD8Z6Q4V3N5K7M9P1R2S3T4U!",
+        ] {
             assert!(bad.parse::<Locator>().is_err(), "{bad} accepted");
         }
     }
@@ -136,7 +141,10 @@ mod tests {
     #[test]
     fn locators_round_trip_through_json() {
         let locator: Locator = serde_json::from_str("\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\"").unwrap();
-        assert_eq!(serde_json::to_string(&locator).unwrap(), "\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\"");
+        assert_eq!(
+            serde_json::to_string(&locator).unwrap(),
+            "\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\""
+        );
         assert!(serde_json::from_str::<TenantLocator>("\"nope\"").is_err());
     }
 }

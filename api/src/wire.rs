@@ -199,7 +199,11 @@ pub struct CreateWebhookRequest {
 impl CreateEndpointRequest {
     /// The endpoint as stored and returned.
     pub fn into_response(self) -> EndpointResponse {
-        EndpointResponse { url: self.url, headers: self.headers, extras: self.extras }
+        EndpointResponse {
+            url: self.url,
+            headers: self.headers,
+            extras: self.extras,
+        }
     }
 }
 
@@ -208,7 +212,9 @@ impl FailureHandlingCreateRequest {
     pub fn into_response(self) -> FailureHandlingResponse {
         let default = FailureHandlingResponse::default();
         FailureHandlingResponse {
-            alert_endpoint: self.alert_endpoint.map(CreateEndpointRequest::into_response),
+            alert_endpoint: self
+                .alert_endpoint
+                .map(CreateEndpointRequest::into_response),
             triggers: self.triggers.unwrap_or(default.triggers),
             retry_strategy: self.retry_strategy,
             divert: self.divert.unwrap_or(default.divert),
@@ -437,7 +443,10 @@ mod tests {
 
     #[test]
     fn empty_update_serializes_to_empty_object() {
-        assert_eq!(serde_json::to_string(&UpdateWebhookRequest::default()).unwrap(), "{}");
+        assert_eq!(
+            serde_json::to_string(&UpdateWebhookRequest::default()).unwrap(),
+            "{}"
+        );
     }
 
     #[test]

@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use rusqlite::Connection;
 use time::{Duration, OffsetDateTime};
 use webhooks_api::{
-    CreateEndpointRequest, CreateWebhookRequest, FailureHandlingCreateRequest, Headers, Locator, RetryStrategy,
-    RetryType, TenantLocator,
+    CreateEndpointRequest, CreateWebhookRequest, FailureHandlingCreateRequest, Headers, Locator,
+    RetryStrategy, RetryType, TenantLocator,
 };
 
 use crate::auth::{self, Grant};
@@ -41,7 +41,13 @@ enum Policy {
 
 impl Policy {
     fn request(self) -> Option<FailureHandlingCreateRequest> {
-        let strategy = |kind, interval, attempts| Some(RetryStrategy { kind, interval, attempts });
+        let strategy = |kind, interval, attempts| {
+            Some(RetryStrategy {
+                kind,
+                interval,
+                attempts,
+            })
+        };
         let triggers = |list: &[&str]| Some(list.iter().map(|t| (*t).to_owned()).collect());
         let alert = || {
             Some(CreateEndpointRequest {
@@ -65,7 +71,10 @@ impl Policy {
                 suspend: Some(true),
                 alert_endpoint: alert(),
             }),
-            Self::AlertOnly => Some(FailureHandlingCreateRequest { alert_endpoint: alert(), ..Default::default() }),
+            Self::AlertOnly => Some(FailureHandlingCreateRequest {
+                alert_endpoint: alert(),
+                ..Default::default()
+            }),
             Self::Strict5xx => Some(FailureHandlingCreateRequest {
                 triggers: triggers(&["500", "502", "503", "504"]),
                 retry_strategy: strategy(RetryType::Linear, 500, 10),
@@ -77,34 +86,295 @@ impl Policy {
 }
 
 const BEARER: &[(&str, &[&str])] = &[("Authorization", &["Bearer demo-receiver-secret"])];
-const API_KEY: &[(&str, &[&str])] = &[("X-Api-Key", &["demo-key-123"]), ("X-Source", &["socotra-ec"])];
-const MULTI: &[(&str, &[&str])] = &[("Accept", &["application/json", "text/plain"]), ("X-Env", &["demo"])];
+const API_KEY: &[(&str, &[&str])] = &[
+    ("X-Api-Key", &["demo-key-123"]),
+    ("X-Source", &["socotra-ec"]),
+];
+const MULTI: &[(&str, &[&str])] = &[
+    ("Accept", &["application/json", "text/plain"]),
+    ("X-Env", &["demo"]),
+];
 
 const SEEDS: &[Seed] = &[
-    Seed { name: "Policy issuance → CRM", url: "https://crm.example.com/hooks/policy", event_types: &["policy.change.issue", "policy.renewal.issue"], enabled: true, suspended_hours_ago: None, headers: BEARER, policy: Policy::LinearDivert },
-    Seed { name: "Invoices to ERP", url: "https://erp.example.com/api/socotra/invoices", event_types: &["billing.invoice.generate", "billing.invoice.settle"], enabled: true, suspended_hours_ago: None, headers: API_KEY, policy: Policy::ExponentialSuspend },
-    Seed { name: "Payments ledger", url: "https://ledger.example.net/v2/payments", event_types: &["billing.payment.create", "billing.payment.post", "billing.payment.reverse", "billing.payment.fail"], enabled: true, suspended_hours_ago: Some(5), headers: API_KEY, policy: Policy::ExponentialSuspend },
-    Seed { name: "FNOL intake (claims)", url: "https://claims.example.com/fnol", event_types: &["claim.fnol.create", "claim.fnol.complete", "claim.fnol.reject"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::Default },
-    Seed { name: "Data warehouse firehose", url: "https://ingest.dwh.example.org/socotra", event_types: &["policy.account.create", "policy.account.update", "contact.created", "contact.merged", "document.ready", "billing.invoice.generate", "billing.payment.post"], enabled: true, suspended_hours_ago: None, headers: MULTI, policy: Policy::LinearDivert },
-    Seed { name: "Legacy policy mirror", url: "http://legacy.internal.example.com:8080/mirror", event_types: &["policy.cancellation.issue"], enabled: false, suspended_hours_ago: None, headers: &[], policy: Policy::Default },
-    Seed { name: "Document archive", url: "https://archive.example.com/documents", event_types: &["document.ready", "document.failed"], enabled: true, suspended_hours_ago: Some(30), headers: BEARER, policy: Policy::Strict5xx },
-    Seed { name: "Delinquency notices", url: "https://notify.example.com/delinquency", event_types: &["billing.delinquency.create", "billing.delinquency.lapse", "billing.delinquency.settle"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::AlertOnly },
-    Seed { name: "Disbursement approvals", url: "https://treasury.example.com/disbursements", event_types: &["billing.disbursement.approve", "billing.disbursement.execute", "billing.disbursement.reject"], enabled: true, suspended_hours_ago: None, headers: API_KEY, policy: Policy::ExponentialSuspend },
-    Seed { name: "Contact sync (Salesforce)", url: "https://sf-bridge.example.com/contacts", event_types: &["contact.created", "contact.merged", "contact.anonymized"], enabled: false, suspended_hours_ago: None, headers: BEARER, policy: Policy::LinearDivert },
-    Seed { name: "Migration monitor", url: "https://ops.example.com/migration-events", event_types: &["migration.start", "migration.finish", "migration.fail", "migration.error"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::Default },
-    Seed { name: "Moratorium broadcast", url: "https://comms.example.com/moratorium", event_types: &["moratorium.create", "moratorium.effective", "moratorium.end"], enabled: true, suspended_hours_ago: Some(72), headers: &[], policy: Policy::Strict5xx },
-    Seed { name: "Hold review queue", url: "https://review.example.com/holds", event_types: &["billing.hold.create", "billing.hold.release", "billing.hold.discard"], enabled: true, suspended_hours_ago: None, headers: MULTI, policy: Policy::AlertOnly },
-    Seed { name: "Write-off audit", url: "https://audit.example.com/write-offs", event_types: &["billing.writeoff.create", "billing.writeoff.reverse"], enabled: false, suspended_hours_ago: Some(200), headers: API_KEY, policy: Policy::ExponentialSuspend },
-    Seed { name: "Credit distribution", url: "https://finance.example.com/credits", event_types: &["billing.creditdistribution.create", "billing.creditdistribution.distribute"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::LinearDivert },
-    Seed { name: "Account onboarding", url: "https://onboarding.example.com/accounts", event_types: &["policy.account.create", "policy.account.validate"], enabled: true, suspended_hours_ago: None, headers: BEARER, policy: Policy::Default },
-    Seed { name: "Shortfall credits", url: "https://finance.example.com/shortfall", event_types: &["billing.shortfallcredit.create", "billing.shortfallcredit.distribute", "billing.shortfallcredit.reverse"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::Strict5xx },
-    Seed { name: "Numbering failures → PagerDuty", url: "https://events.pagerduty.example.com/integration/ec", event_types: &["invoice.numberAssignmentFailed", "payment.numberAssignmentFailed", "disbursement.numberAssignmentFailed", "fnol.numberAssignmentFailed"], enabled: true, suspended_hours_ago: None, headers: API_KEY, policy: Policy::AlertOnly },
-    Seed { name: "Autopay tracker", url: "https://payments.example.com/autopay", event_types: &["billing.invoice.autopay", "billing.invoice.autopayfailed"], enabled: true, suspended_hours_ago: Some(1), headers: &[], policy: Policy::ExponentialSuspend },
-    Seed { name: "Staging smoke test", url: "https://staging.example.com/webhook-smoke", event_types: &["policy.account.create"], enabled: false, suspended_hours_ago: None, headers: MULTI, policy: Policy::Default },
-    Seed { name: "Installment plans", url: "https://plans.example.com/installments", event_types: &["billing.installmentlattice.create"], enabled: true, suspended_hours_ago: None, headers: &[], policy: Policy::LinearDivert },
-    Seed { name: "Claims fraud screening", url: "https://fraud.example.com/screen", event_types: &["claim.fnol.create", "claim.fnol.update", "claim.fnol.validate"], enabled: true, suspended_hours_ago: None, headers: BEARER, policy: Policy::ExponentialSuspend },
-    Seed { name: "Anonymisation log", url: "https://privacy.example.com/anonymize", event_types: &["policy.account.anonymize", "contact.anonymized", "claim.fnol.anonymize", "billing.payment.anonymize"], enabled: true, suspended_hours_ago: None, headers: API_KEY, policy: Policy::Default },
-    Seed { name: "Payment requests (bank)", url: "https://bank-gw.example.com/requests", event_types: &["billing.payment.request", "billing.payment.execute", "billing.payment.validationfailed"], enabled: true, suspended_hours_ago: None, headers: BEARER, policy: Policy::Strict5xx },
+    Seed {
+        name: "Policy issuance → CRM",
+        url: "https://crm.example.com/hooks/policy",
+        event_types: &["policy.change.issue", "policy.renewal.issue"],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: BEARER,
+        policy: Policy::LinearDivert,
+    },
+    Seed {
+        name: "Invoices to ERP",
+        url: "https://erp.example.com/api/socotra/invoices",
+        event_types: &["billing.invoice.generate", "billing.invoice.settle"],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: API_KEY,
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "Payments ledger",
+        url: "https://ledger.example.net/v2/payments",
+        event_types: &[
+            "billing.payment.create",
+            "billing.payment.post",
+            "billing.payment.reverse",
+            "billing.payment.fail",
+        ],
+        enabled: true,
+        suspended_hours_ago: Some(5),
+        headers: API_KEY,
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "FNOL intake (claims)",
+        url: "https://claims.example.com/fnol",
+        event_types: &[
+            "claim.fnol.create",
+            "claim.fnol.complete",
+            "claim.fnol.reject",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Data warehouse firehose",
+        url: "https://ingest.dwh.example.org/socotra",
+        event_types: &[
+            "policy.account.create",
+            "policy.account.update",
+            "contact.created",
+            "contact.merged",
+            "document.ready",
+            "billing.invoice.generate",
+            "billing.payment.post",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: MULTI,
+        policy: Policy::LinearDivert,
+    },
+    Seed {
+        name: "Legacy policy mirror",
+        url: "http://legacy.internal.example.com:8080/mirror",
+        event_types: &["policy.cancellation.issue"],
+        enabled: false,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Document archive",
+        url: "https://archive.example.com/documents",
+        event_types: &["document.ready", "document.failed"],
+        enabled: true,
+        suspended_hours_ago: Some(30),
+        headers: BEARER,
+        policy: Policy::Strict5xx,
+    },
+    Seed {
+        name: "Delinquency notices",
+        url: "https://notify.example.com/delinquency",
+        event_types: &[
+            "billing.delinquency.create",
+            "billing.delinquency.lapse",
+            "billing.delinquency.settle",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::AlertOnly,
+    },
+    Seed {
+        name: "Disbursement approvals",
+        url: "https://treasury.example.com/disbursements",
+        event_types: &[
+            "billing.disbursement.approve",
+            "billing.disbursement.execute",
+            "billing.disbursement.reject",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: API_KEY,
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "Contact sync (Salesforce)",
+        url: "https://sf-bridge.example.com/contacts",
+        event_types: &["contact.created", "contact.merged", "contact.anonymized"],
+        enabled: false,
+        suspended_hours_ago: None,
+        headers: BEARER,
+        policy: Policy::LinearDivert,
+    },
+    Seed {
+        name: "Migration monitor",
+        url: "https://ops.example.com/migration-events",
+        event_types: &[
+            "migration.start",
+            "migration.finish",
+            "migration.fail",
+            "migration.error",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Moratorium broadcast",
+        url: "https://comms.example.com/moratorium",
+        event_types: &[
+            "moratorium.create",
+            "moratorium.effective",
+            "moratorium.end",
+        ],
+        enabled: true,
+        suspended_hours_ago: Some(72),
+        headers: &[],
+        policy: Policy::Strict5xx,
+    },
+    Seed {
+        name: "Hold review queue",
+        url: "https://review.example.com/holds",
+        event_types: &[
+            "billing.hold.create",
+            "billing.hold.release",
+            "billing.hold.discard",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: MULTI,
+        policy: Policy::AlertOnly,
+    },
+    Seed {
+        name: "Write-off audit",
+        url: "https://audit.example.com/write-offs",
+        event_types: &["billing.writeoff.create", "billing.writeoff.reverse"],
+        enabled: false,
+        suspended_hours_ago: Some(200),
+        headers: API_KEY,
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "Credit distribution",
+        url: "https://finance.example.com/credits",
+        event_types: &[
+            "billing.creditdistribution.create",
+            "billing.creditdistribution.distribute",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::LinearDivert,
+    },
+    Seed {
+        name: "Account onboarding",
+        url: "https://onboarding.example.com/accounts",
+        event_types: &["policy.account.create", "policy.account.validate"],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: BEARER,
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Shortfall credits",
+        url: "https://finance.example.com/shortfall",
+        event_types: &[
+            "billing.shortfallcredit.create",
+            "billing.shortfallcredit.distribute",
+            "billing.shortfallcredit.reverse",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::Strict5xx,
+    },
+    Seed {
+        name: "Numbering failures → PagerDuty",
+        url: "https://events.pagerduty.example.com/integration/ec",
+        event_types: &[
+            "invoice.numberAssignmentFailed",
+            "payment.numberAssignmentFailed",
+            "disbursement.numberAssignmentFailed",
+            "fnol.numberAssignmentFailed",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: API_KEY,
+        policy: Policy::AlertOnly,
+    },
+    Seed {
+        name: "Autopay tracker",
+        url: "https://payments.example.com/autopay",
+        event_types: &["billing.invoice.autopay", "billing.invoice.autopayfailed"],
+        enabled: true,
+        suspended_hours_ago: Some(1),
+        headers: &[],
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "Staging smoke test",
+        url: "https://staging.example.com/webhook-smoke",
+        event_types: &["policy.account.create"],
+        enabled: false,
+        suspended_hours_ago: None,
+        headers: MULTI,
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Installment plans",
+        url: "https://plans.example.com/installments",
+        event_types: &["billing.installmentlattice.create"],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: &[],
+        policy: Policy::LinearDivert,
+    },
+    Seed {
+        name: "Claims fraud screening",
+        url: "https://fraud.example.com/screen",
+        event_types: &[
+            "claim.fnol.create",
+            "claim.fnol.update",
+            "claim.fnol.validate",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: BEARER,
+        policy: Policy::ExponentialSuspend,
+    },
+    Seed {
+        name: "Anonymisation log",
+        url: "https://privacy.example.com/anonymize",
+        event_types: &[
+            "policy.account.anonymize",
+            "contact.anonymized",
+            "claim.fnol.anonymize",
+            "billing.payment.anonymize",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: API_KEY,
+        policy: Policy::Default,
+    },
+    Seed {
+        name: "Payment requests (bank)",
+        url: "https://bank-gw.example.com/requests",
+        event_types: &[
+            "billing.payment.request",
+            "billing.payment.execute",
+            "billing.payment.validationfailed",
+        ],
+        enabled: true,
+        suspended_hours_ago: None,
+        headers: BEARER,
+        policy: Policy::Strict5xx,
+    },
 ];
 
 /// Seeds the demo tenant once (later starts leave it as the user changed it).
@@ -124,14 +394,20 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
                 headers: seed
                     .headers
                     .iter()
-                    .map(|(name, values)| ((*name).to_owned(), values.iter().map(|v| (*v).to_owned()).collect()))
+                    .map(|(name, values)| {
+                        (
+                            (*name).to_owned(),
+                            values.iter().map(|v| (*v).to_owned()).collect(),
+                        )
+                    })
                     .collect(),
                 ..Default::default()
             },
             failure_handling: seed.policy.request(),
             event_types: seed.event_types.iter().map(|t| (*t).to_owned()).collect(),
         };
-        let locator = Locator::from_ulid(generator.generate().expect("fewer than 2^80 demo webhooks"));
+        let locator =
+            Locator::from_ulid(generator.generate().expect("fewer than 2^80 demo webhooks"));
         let mut webhook = request.into_response(locator);
         if let Some(hours) = seed.suspended_hours_ago {
             webhook.suspended = true;
@@ -146,7 +422,10 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
 
 /// Issues a token for the demo tenant with every permission.
 pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<String, StoreError> {
-    let grants: BTreeSet<Grant> = auth::ALL_GRANTS.iter().map(|g| g.parse().expect("known grants are valid")).collect();
+    let grants: BTreeSet<Grant> = auth::ALL_GRANTS
+        .iter()
+        .map(|g| g.parse().expect("known grants are valid"))
+        .collect();
     Ok(auth::issue(connection, tenant, &grants, "demo admin")?.1)
 }
 
@@ -164,13 +443,22 @@ mod tests {
         db.blocking(|c| {
             let tenant = seed(c, now)?;
             seed(c, now)?;
-            let all = list_webhooks(c, tenant, &WebhookFilter { count: 1000, ..Default::default() })?;
+            let all = list_webhooks(
+                c,
+                tenant,
+                &WebhookFilter {
+                    count: 1000,
+                    ..Default::default()
+                },
+            )?;
             assert_eq!(all.len(), SEEDS.len());
             assert!(all.len() >= 20);
             assert!(all.iter().any(|w| w.suspended && w.suspended_at.is_some()));
             assert!(all.iter().any(|w| !w.enabled));
             assert!(all.iter().any(|w| w.is_active()));
-            assert!(all.iter().any(|w| w.failure_handling.retry_strategy.is_some()));
+            assert!(all
+                .iter()
+                .any(|w| w.failure_handling.retry_strategy.is_some()));
             assert!(all.iter().any(|w| !w.endpoint.headers.is_empty()));
             assert!(all.iter().all(|w| w.suspended == w.suspended_at.is_some()));
             Ok(())
@@ -187,11 +475,20 @@ mod tests {
             .unwrap()
             .values()
             .flat_map(|groups| groups.as_object().unwrap().values())
-            .flat_map(|types| types.as_array().unwrap().iter().map(|t| t.as_str().unwrap()))
+            .flat_map(|types| {
+                types
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|t| t.as_str().unwrap())
+            })
             .collect();
         for seed in SEEDS {
             for event_type in seed.event_types {
-                assert!(known.contains(event_type), "{event_type} is not in event-types.json");
+                assert!(
+                    known.contains(event_type),
+                    "{event_type} is not in event-types.json"
+                );
             }
         }
     }

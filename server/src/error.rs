@@ -24,12 +24,19 @@ pub struct ApiFailure {
 impl ApiFailure {
     /// A failure with a status and a message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), field_errors: BTreeMap::new() }
+        Self {
+            status,
+            message: message.into(),
+            field_errors: BTreeMap::new(),
+        }
     }
 
     /// 400 with per-field reasons.
     pub fn invalid(message: impl Into<String>, field_errors: BTreeMap<String, String>) -> Self {
-        Self { field_errors, ..Self::new(StatusCode::BAD_REQUEST, message) }
+        Self {
+            field_errors,
+            ..Self::new(StatusCode::BAD_REQUEST, message)
+        }
     }
 
     /// 401: no token, or one that is unknown or revoked.
@@ -60,7 +67,10 @@ impl IntoResponse for ApiFailure {
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "storage failure");
-        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal error: the server could not use its database",
+        )
     }
 }
 
@@ -68,7 +78,9 @@ impl From<JsonRejection> for ApiFailure {
     fn from(rejection: JsonRejection) -> Self {
         let status = rejection.status();
         let message = match status {
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => "the body must be JSON: send Content-Type: application/json".to_owned(),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                "the body must be JSON: send Content-Type: application/json".to_owned()
+            }
             StatusCode::PAYLOAD_TOO_LARGE => "the body is larger than the 1 MiB limit".to_owned(),
             _ => rejection.body_text(),
         };

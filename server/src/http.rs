@@ -9,7 +9,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{DefaultBodyLimit, FromRequestParts, Path, RawQuery, State};
 use axum::http::request::Parts;
 use axum::http::{header, HeaderValue, Method, StatusCode};
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
@@ -39,14 +39,24 @@ pub struct AppState {
 impl AppState {
     /// State over an open database.
     pub fn new(db: Db) -> Self {
-        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())) }
+        Self {
+            db,
+            locators: Arc::new(Mutex::new(ulid::Generator::new())),
+        }
     }
 
     /// A new, time-ordered locator.
     fn next_locator(&self) -> Locator {
-        let mut generator = self.locators.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut generator = self
+            .locators
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
         // Overflow needs 2^80 locators in one millisecond: move on to the next one.
-        Locator::from_ulid(generator.generate().unwrap_or_else(ulid::Overflow::commit_overflow_increment))
+        Locator::from_ulid(
+            generator
+                .generate()
+                .unwrap_or_else(ulid::Overflow::commit_overflow_increment),
+        )
     }
 }
 
@@ -61,10 +71,12 @@ pub struct RouterOptions {
 
 /// The whole HTTP application.
 pub fn router(state: AppState, options: &RouterOptions) -> Router {
+    let event = Router::new()
+        .route("/{tenant}/webhooks/list", get(list_webhooks))
+        .route("/{tenant}/webhooks", post(create_webhook))
+        .fallback(unknown_api_path);
     let api = Router::new()
-        .route("/event/{tenant}/webhooks/list", get(list_webhooks))
-        .route("/event/{tenant}/webhooks", post(create_webhook))
-        .route("/event/{*rest}", any(unknown_api_path))
+        .nest("/event", event)
         .route("/healthz", get(|| async { "ok" }))
         .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
     let api = if options.cors_origins.is_empty() {
@@ -79,7 +91,8 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         )
     };
     let app = match &options.static_dir {
-        Some(dir) => api.fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
+        Some(dir) => api
+            .fallback_service(ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")))),
         None => api,
     };
     app.layer(TraceLayer::new_for_http()).with_state(state)
@@ -95,7 +108,10 @@ pub struct Caller(Principal);
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiFailure;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -117,14 +133,29 @@ impl FromRequestParts<AppState> for Caller {
 impl Caller {
     /// Parses the path's tenant (400), then checks the token's tenant and grants (403).
     fn authorize(&self, tenant: &str, needs: &[&str]) -> Result<TenantLocator, ApiFailure> {
-        let tenant: TenantLocator = tenant.parse().map_err(|error: webhooks_api::LocatorError| {
-            ApiFailure::invalid(error.to_string(), BTreeMap::from([("tenantLocator".to_owned(), error.to_string())]))
-        })?;
+        let tenant: TenantLocator =
+            tenant
+                .parse()
+                .map_err(|error: webhooks_api::LocatorError| {
+                    ApiFailure::invalid(
+                        error.to_string(),
+                        BTreeMap::from([("tenantLocator".to_owned(), error.to_string())]),
+                    )
+                })?;
         if tenant != self.0.tenant {
-            return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token has no access to tenant {tenant}")));
+            return Err(ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                format!("this token has no access to tenant {tenant}"),
+            ));
         }
-        if let Some(missing) = needs.iter().find(|need| !self.0.grants.iter().any(|grant| grant.as_str() == **need)) {
-            return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token lacks the permission {missing}")));
+        if let Some(missing) = needs
+            .iter()
+            .find(|need| !self.0.grants.iter().any(|grant| grant.as_str() == **need))
+        {
+            return Err(ApiFailure::new(
+                StatusCode::FORBIDDEN,
+                format!("this token lacks the permission {missing}"),
+            ));
         }
         Ok(tenant)
     }
@@ -132,15 +163,24 @@ impl Caller {
 
 /// Parses the list endpoint's query string into a filter, naming each bad parameter.
 pub fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
-    let mut filter = WebhookFilter { count: DEFAULT_PAGE_SIZE, ..WebhookFilter::default() };
-    let mut errors = BTreeMap::new();
-    let number = |key: &str, value: &str, max: u32, errors: &mut BTreeMap<String, String>| match value.parse::<u32>() {
-        Ok(n) if n <= max => Some(n),
-        _ => {
-            errors.insert(key.to_owned(), format!("must be a whole number from 0 to {max}"));
-            None
-        }
+    let mut filter = WebhookFilter {
+        count: DEFAULT_PAGE_SIZE,
+        ..WebhookFilter::default()
     };
+    let mut errors = BTreeMap::new();
+    let number =
+        |key: &str, value: &str, max: u32, errors: &mut BTreeMap<String, String>| match value
+            .parse::<u32>()
+        {
+            Ok(n) if n <= max => Some(n),
+            _ => {
+                errors.insert(
+                    key.to_owned(),
+                    format!("must be a whole number from 0 to {max}"),
+                );
+                None
+            }
+        };
     let boolean = |key: &str, value: &str, errors: &mut BTreeMap<String, String>| match value {
         "true" => Some(true),
         "false" => Some(false),
@@ -151,15 +191,23 @@ pub fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
     };
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         match &*key {
-            "offset" => filter.offset = number("offset", &value, u32::MAX, &mut errors).unwrap_or(0),
-            "count" => filter.count = number("count", &value, MAX_PAGE_SIZE, &mut errors).unwrap_or(0),
+            "offset" => {
+                filter.offset = number("offset", &value, u32::MAX, &mut errors).unwrap_or(0)
+            }
+            "count" => {
+                filter.count = number("count", &value, MAX_PAGE_SIZE, &mut errors).unwrap_or(0)
+            }
             "name" => filter.name = Some(value.into_owned()).filter(|name| !name.is_empty()),
             "enabled" => filter.enabled = boolean("enabled", &value, &mut errors),
             "suspended" => filter.suspended = boolean("suspended", &value, &mut errors),
             "active" => filter.active = boolean("active", &value, &mut errors),
-            "eventTypes" => filter
-                .event_types
-                .extend(value.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned)),
+            "eventTypes" => filter.event_types.extend(
+                value
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_owned),
+            ),
             _ => {} // EC has more parameters (e.g. `extended`); unknown ones are ignored.
         }
     }
@@ -178,7 +226,10 @@ async fn list_webhooks(
 ) -> Result<Json<Vec<WebhookResponse>>, ApiFailure> {
     let tenant = caller.authorize(&tenant, &["webhooks.read", "webhooks.list"])?;
     let filter = parse_filter(query.as_deref().unwrap_or(""))?;
-    let page = state.db.call(move |c| store::list_webhooks(c, tenant, &filter)).await?;
+    let page = state
+        .db
+        .call(move |c| store::list_webhooks(c, tenant, &filter))
+        .await?;
     Ok(Json(page))
 }
 
@@ -192,7 +243,10 @@ async fn create_webhook(
     let Json(request) = body?;
     let webhook = request.into_response(state.next_locator());
     let stored = webhook.clone();
-    state.db.call(move |c| store::put_webhook(c, tenant, &stored)).await?;
+    state
+        .db
+        .call(move |c| store::put_webhook(c, tenant, &stored))
+        .await?;
     Ok(Json(webhook))
 }
 
@@ -202,7 +256,13 @@ mod tests {
 
     #[test]
     fn filter_defaults_and_parses_every_parameter() {
-        assert_eq!(parse_filter("").unwrap(), WebhookFilter { count: 100, ..Default::default() });
+        assert_eq!(
+            parse_filter("").unwrap(),
+            WebhookFilter {
+                count: 100,
+                ..Default::default()
+            }
+        );
         let filter = parse_filter(
             "offset=5&count=10&name=Bill%20ing&enabled=true&suspended=false&active=true&eventTypes=a,b&eventTypes=c&extended=true",
         )
@@ -210,7 +270,10 @@ mod tests {
         assert_eq!(filter.offset, 5);
         assert_eq!(filter.count, 10);
         assert_eq!(filter.name.as_deref(), Some("Bill ing"));
-        assert_eq!((filter.enabled, filter.suspended, filter.active), (Some(true), Some(false), Some(true)));
+        assert_eq!(
+            (filter.enabled, filter.suspended, filter.active),
+            (Some(true), Some(false), Some(true))
+        );
         assert_eq!(filter.event_types, ["a", "b", "c"]);
     }
 
@@ -218,7 +281,10 @@ mod tests {
     fn filter_rejects_bad_values_naming_them() {
         let failure = parse_filter("count=1001&offset=-1&enabled=yes").unwrap_err();
         assert_eq!(failure.status, StatusCode::BAD_REQUEST);
-        assert_eq!(failure.field_errors.keys().collect::<Vec<_>>(), ["count", "enabled", "offset"]);
+        assert_eq!(
+            failure.field_errors.keys().collect::<Vec<_>>(),
+            ["count", "enabled", "offset"]
+        );
         assert!(parse_filter("count=1000").is_ok());
     }
 }

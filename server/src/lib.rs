@@ -24,5 +24,7 @@ pub async fn serve(
     options: &RouterOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state, options)).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, router(state, options))
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -40,7 +40,11 @@ fn like_substring(text: &str) -> String {
 }
 
 /// Inserts or replaces a webhook, keeping the filter columns and event-type rows in step.
-pub fn put_webhook(connection: &Connection, tenant: TenantLocator, webhook: &WebhookResponse) -> Result<(), StoreError> {
+pub fn put_webhook(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: &WebhookResponse,
+) -> Result<(), StoreError> {
     let tenant = tenant.to_string();
     let locator = webhook.locator.to_string();
     connection.execute(
@@ -81,16 +85,28 @@ pub fn list_webhooks(
         sql.push_str(&clause.replace('?', &format!("?{}", values.len())));
     };
     if let Some(name) = &filter.name {
-        bind(&mut sql, " AND name LIKE ? ESCAPE '\\'", Value::Text(like_substring(name)));
+        bind(
+            &mut sql,
+            " AND name LIKE ? ESCAPE '\\'",
+            Value::Text(like_substring(name)),
+        );
     }
     if let Some(enabled) = filter.enabled {
         bind(&mut sql, " AND enabled = ?", Value::Integer(enabled.into()));
     }
     if let Some(suspended) = filter.suspended {
-        bind(&mut sql, " AND suspended = ?", Value::Integer(suspended.into()));
+        bind(
+            &mut sql,
+            " AND suspended = ?",
+            Value::Integer(suspended.into()),
+        );
     }
     if let Some(active) = filter.active {
-        bind(&mut sql, " AND (enabled = 1 AND suspended = 0) = ?", Value::Integer(active.into()));
+        bind(
+            &mut sql,
+            " AND (enabled = 1 AND suspended = 0) = ?",
+            Value::Integer(active.into()),
+        );
     }
     if !filter.event_types.is_empty() {
         sql.push_str(" AND locator IN (SELECT locator FROM webhook_event_types WHERE tenant = ?1 AND event_type IN (");
@@ -102,7 +118,11 @@ pub fn list_webhooks(
         }
         sql.push_str("))");
     }
-    bind(&mut sql, " ORDER BY locator LIMIT ?", Value::Integer(filter.count.into()));
+    bind(
+        &mut sql,
+        " ORDER BY locator LIMIT ?",
+        Value::Integer(filter.count.into()),
+    );
     bind(&mut sql, " OFFSET ?", Value::Integer(filter.offset.into()));
 
     let mut statement = connection.prepare_cached(&sql)?;
@@ -116,7 +136,9 @@ pub fn list_webhooks(
 pub fn setting(connection: &Connection, key: &str) -> Result<Option<String>, StoreError> {
     use rusqlite::OptionalExtension;
     Ok(connection
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0))
+        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
+            row.get(0)
+        })
         .optional()?)
 }
 
@@ -135,12 +157,22 @@ mod tests {
     use crate::db::Db;
     use webhooks_api::{EndpointResponse, FailureHandlingResponse, Locator};
 
-    fn webhook(n: u64, name: &str, enabled: bool, suspended: bool, event_types: &[&str]) -> WebhookResponse {
+    fn webhook(
+        n: u64,
+        name: &str,
+        enabled: bool,
+        suspended: bool,
+        event_types: &[&str],
+    ) -> WebhookResponse {
         WebhookResponse {
             locator: Locator::from_ulid(ulid::Ulid::from_parts(n, 0)),
             name: name.into(),
             enabled,
-            endpoint: EndpointResponse { url: "https://e.com".into(), headers: Default::default(), extras: Default::default() },
+            endpoint: EndpointResponse {
+                url: "https://e.com".into(),
+                headers: Default::default(),
+                extras: Default::default(),
+            },
             failure_handling: FailureHandlingResponse::default(),
             suspended,
             suspended_at: None,
@@ -149,11 +181,18 @@ mod tests {
     }
 
     fn names(connection: &Connection, tenant: TenantLocator, filter: WebhookFilter) -> Vec<String> {
-        list_webhooks(connection, tenant, &WebhookFilter { count: 100, ..filter })
-            .unwrap()
-            .into_iter()
-            .map(|w| w.name)
-            .collect()
+        list_webhooks(
+            connection,
+            tenant,
+            &WebhookFilter {
+                count: 100,
+                ..filter
+            },
+        )
+        .unwrap()
+        .into_iter()
+        .map(|w| w.name)
+        .collect()
     }
 
     #[test]
@@ -163,28 +202,84 @@ mod tests {
         let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
         let other: TenantLocator = "00000000-0000-4000-8000-000000000001".parse().unwrap();
         db.blocking(|c| {
-            put_webhook(c, tenant, &webhook(1, "Billing 100%", true, false, &["billing.invoice.generate"]))?;
-            put_webhook(c, tenant, &webhook(2, "Policy_sync", false, false, &["policy.account.create"]))?;
-            put_webhook(c, tenant, &webhook(3, "billing alerts", true, true, &["billing.invoice.generate", "claim.fnol.create"]))?;
-            put_webhook(c, other, &webhook(4, "Billing elsewhere", true, false, &["billing.invoice.generate"]))?;
+            put_webhook(
+                c,
+                tenant,
+                &webhook(
+                    1,
+                    "Billing 100%",
+                    true,
+                    false,
+                    &["billing.invoice.generate"],
+                ),
+            )?;
+            put_webhook(
+                c,
+                tenant,
+                &webhook(2, "Policy_sync", false, false, &["policy.account.create"]),
+            )?;
+            put_webhook(
+                c,
+                tenant,
+                &webhook(
+                    3,
+                    "billing alerts",
+                    true,
+                    true,
+                    &["billing.invoice.generate", "claim.fnol.create"],
+                ),
+            )?;
+            put_webhook(
+                c,
+                other,
+                &webhook(
+                    4,
+                    "Billing elsewhere",
+                    true,
+                    false,
+                    &["billing.invoice.generate"],
+                ),
+            )?;
 
-            assert_eq!(names(c, tenant, WebhookFilter::default()), ["Billing 100%", "Policy_sync", "billing alerts"]);
-            let by_name = |n: &str| WebhookFilter { name: Some(n.into()), ..Default::default() };
-            assert_eq!(names(c, tenant, by_name("BILLING")), ["Billing 100%", "billing alerts"]);
+            assert_eq!(
+                names(c, tenant, WebhookFilter::default()),
+                ["Billing 100%", "Policy_sync", "billing alerts"]
+            );
+            let by_name = |n: &str| WebhookFilter {
+                name: Some(n.into()),
+                ..Default::default()
+            };
+            assert_eq!(
+                names(c, tenant, by_name("BILLING")),
+                ["Billing 100%", "billing alerts"]
+            );
             assert_eq!(names(c, tenant, by_name("100%")), ["Billing 100%"]);
             assert_eq!(names(c, tenant, by_name("y_s")), ["Policy_sync"]);
             assert_eq!(names(c, tenant, by_name("%")), ["Billing 100%"]);
-            let active = WebhookFilter { active: Some(true), ..Default::default() };
+            let active = WebhookFilter {
+                active: Some(true),
+                ..Default::default()
+            };
             assert_eq!(names(c, tenant, active), ["Billing 100%"]);
-            let inactive = WebhookFilter { active: Some(false), ..Default::default() };
-            assert_eq!(names(c, tenant, inactive), ["Policy_sync", "billing alerts"]);
+            let inactive = WebhookFilter {
+                active: Some(false),
+                ..Default::default()
+            };
+            assert_eq!(
+                names(c, tenant, inactive),
+                ["Policy_sync", "billing alerts"]
+            );
             let types = WebhookFilter {
                 event_types: vec!["claim.fnol.create".into(), "policy.account.create".into()],
                 enabled: Some(true),
                 ..Default::default()
             };
             assert_eq!(names(c, tenant, types), ["billing alerts"]);
-            let page = WebhookFilter { offset: 1, count: 1, ..Default::default() };
+            let page = WebhookFilter {
+                offset: 1,
+                count: 1,
+                ..Default::default()
+            };
             assert_eq!(list_webhooks(c, tenant, &page)?.len(), 1);
             assert_eq!(list_webhooks(c, tenant, &page)?[0].name, "Policy_sync");
             Ok(())

@@ -5,7 +5,9 @@ use time::OffsetDateTime;
 
 /// Formats a moment as RFC 3339.
 pub fn format(moment: OffsetDateTime) -> String {
-    moment.format(&Rfc3339).expect("every UTC date-time formats as RFC 3339")
+    moment
+        .format(&Rfc3339)
+        .expect("every UTC date-time formats as RFC 3339")
 }
 
 /// Now, as RFC 3339.

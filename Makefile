@@ -1,0 +1,51 @@
+# The two commands of the README: `make dev` and `make test`. Each installs what is missing.
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+export PATH := $(HOME)/.cargo/bin:$(CURDIR)/end2end/node_modules/.bin:$(PATH)
+export TRUNK_SKIP_VERSION_CHECK := true
+export CARGO_TERM_COLOR := never
+LOGS := .make
+
+.PHONY: dev test setup setup-test lint unit site size e2e summary clean
+
+## make dev: the reference server with demo data (8081) and the dashboard (8080).
+dev: setup
+	scripts/dev.sh
+
+## make test: every check and test, on a fresh temporary database.
+test: setup-test
+	@mkdir -p $(LOGS)
+	$(MAKE) --no-print-directory lint unit site size e2e summary
+
+setup:
+	@scripts/setup.sh
+
+setup-test:
+	@scripts/setup.sh --browser
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	cargo clippy -p webhooks-dashboard -p webhooks-api --target wasm32-unknown-unknown --quiet -- -D warnings
+
+unit:
+	@mkdir -p $(LOGS)
+	cargo test --workspace 2>&1 | tee $(LOGS)/cargo-test.log
+
+site:
+	trunk build --release
+	cargo build --quiet -p webhooks-server
+
+size:
+	node scripts/bundle-size.mjs dist | tee $(LOGS)/size.log
+
+e2e:
+	@mkdir -p $(LOGS)
+	cd end2end && npx playwright test 2>&1 | tee ../$(LOGS)/e2e.log
+
+# Repeats the closing lines of every runner, so that the output ends with them.
+summary:
+	@scripts/summary.sh $(LOGS)
+
+clean:
+	rm -rf dist $(LOGS) end2end/test-results end2end/playwright-report

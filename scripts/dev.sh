@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# `make dev`: the reference server with demo data on 8081 and `trunk serve` on 8080.
+# Prints the URL to open once both answer; Ctrl-C stops both.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+mkdir -p data
+
+cargo build --quiet -p webhooks-server
+server_log=data/dev-server.log
+target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webhooks.sqlite3 \
+  --demo --dashboard-url http://127.0.0.1:8080 >"$server_log" 2>&1 &
+server=$!
+trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
+trunk=$!
+trap 'kill $server $trunk 2>/dev/null; wait 2>/dev/null; echo; echo "dev: stopped"' EXIT INT TERM
+
+echo "dev: building the dashboard (logs in data/dev-trunk.log and $server_log)..."
+until curl -fsS -o /dev/null http://127.0.0.1:8080/ 2>/dev/null; do
+  kill -0 $trunk 2>/dev/null || { echo "dev: trunk serve stopped:"; tail -20 data/dev-trunk.log; exit 1; }
+  kill -0 $server 2>/dev/null || { echo "dev: the server stopped:"; tail -20 "$server_log"; exit 1; }
+  sleep 1
+done
+url=$(grep -m1 -o 'http://127.0.0.1:8080/tenants/[^ ]*' "$server_log")
+cat <<MSG
+
+  Dashboard: $url
+  API:       http://127.0.0.1:8081 (reference server, demo tenant seeded)
+
+  Open the dashboard URL above; it signs you in to the demo tenant. Ctrl-C stops both.
+
+MSG
+wait -n $server $trunk

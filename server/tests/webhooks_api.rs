@@ -1,0 +1,250 @@
+//! The Webhooks API over real HTTP: create, list, auth.
+
+mod common;
+
+use common::{tenant, TestServer};
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+use webhooks_api::{ErrorBody, WebhookResponse};
+
+const ALL: &str = "webhooks.read,webhooks.list,webhooks.write";
+
+#[tokio::test]
+async fn create_then_list_returns_it_with_defaults() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let token = server.token(tenant, ALL);
+    let created: WebhookResponse = server
+        .call(Method::POST, &format!("/event/{tenant}/webhooks"), &token)
+        .json(&json!({"name": "ERP", "endpoint": {"url": "https://erp.example.com/h"}, "eventTypes": ["billing.invoice.generate"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(created.name, "ERP");
+    assert!(created.enabled);
+    assert_eq!(created.failure_handling.triggers, ["4xx", "5xx", "timeout"]);
+
+    let listed: Vec<WebhookResponse> = server
+        .call(
+            Method::GET,
+            &format!("/event/{tenant}/webhooks/list"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed, vec![created]);
+}
+
+#[tokio::test]
+async fn list_is_in_creation_order_and_pages() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let token = server.token(tenant, ALL);
+    for n in 0..5 {
+        let response = server
+            .call(Method::POST, &format!("/event/{tenant}/webhooks"), &token)
+            .json(&json!({"name": format!("w{n}"), "endpoint": {"url": "https://e.com"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    let page: Vec<WebhookResponse> = server
+        .call(
+            Method::GET,
+            &format!("/event/{tenant}/webhooks/list?offset=1&count=3"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let names: Vec<_> = page.iter().map(|w| w.name.as_str()).collect();
+    assert_eq!(names, ["w1", "w2", "w3"]);
+}
+
+async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
+    (response.status(), response.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn auth_errors_are_401_then_403() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let path = format!("/event/{tenant}/webhooks/list");
+
+    let (status, body) = error_of(
+        server
+            .client
+            .get(format!("{}{path}", server.base))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!((status, body.http_status), (StatusCode::UNAUTHORIZED, 401));
+    let (status, _) = error_of(
+        server
+            .call(Method::GET, &path, "whk_unknown")
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let other_tenant = server.token(common::tenant(), ALL);
+    let (status, body) = error_of(
+        server
+            .call(Method::GET, &path, &other_tenant)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(
+        body.message.contains("no access to tenant"),
+        "{}",
+        body.message
+    );
+
+    let read_only = server.token(tenant, "webhooks.read");
+    let (status, body) = error_of(
+        server
+            .call(Method::GET, &path, &read_only)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        body.message,
+        "this token lacks the permission webhooks.list"
+    );
+    let (status, body) = error_of(
+        server
+            .call(
+                Method::POST,
+                &format!("/event/{tenant}/webhooks"),
+                &read_only,
+            )
+            .json(&json!({"name": "n", "endpoint": {"url": "https://e.com"}}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(body.message.contains("webhooks.write"));
+}
+
+#[tokio::test]
+async fn malformed_input_is_a_clear_4xx() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let token = server.token(tenant, ALL);
+    let create = format!("/event/{tenant}/webhooks");
+
+    let (status, body) = error_of(
+        server
+            .call(Method::GET, "/event/not-a-uuid/webhooks/list", &token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.field_errors.contains_key("tenantLocator"));
+
+    let response = server
+        .call(Method::POST, &create, &token)
+        .header("Content-Type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::BAD_REQUEST);
+
+    let response = server
+        .call(Method::POST, &create, &token)
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+
+    let huge = format!(
+        "{{\"name\": \"{}\", \"endpoint\": {{\"url\": \"https://e.com\"}}}}",
+        "x".repeat(1024 * 1024)
+    );
+    let response = server
+        .call(Method::POST, &create, &token)
+        .header("Content-Type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+
+    let (status, body) = error_of(
+        server
+            .call(
+                Method::GET,
+                &format!("/event/{tenant}/webhooks/list?count=5000"),
+                &token,
+            )
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body.field_errors.contains_key("count"));
+}
+
+#[tokio::test]
+async fn cors_allows_only_configured_origins() {
+    let origin = "http://127.0.0.1:8080";
+    let server = TestServer::start_with(webhooks_server::RouterOptions {
+        cors_origins: vec![origin.parse().unwrap()],
+        static_dir: None,
+    })
+    .await;
+    let preflight = |from: &'static str| {
+        server
+            .client
+            .request(
+                Method::OPTIONS,
+                format!("{}/event/{}/webhooks/list", server.base, tenant()),
+            )
+            .header("Origin", from)
+            .header("Access-Control-Request-Method", "PATCH")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization,content-type",
+            )
+            .send()
+    };
+    let allowed = preflight(origin).await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], origin);
+    assert!(allowed.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap()
+        .contains("PATCH"));
+    let refused = preflight("http://evil.example").await.unwrap();
+    assert!(refused
+        .headers()
+        .get("access-control-allow-origin")
+        .is_none());
+}
