@@ -13,7 +13,9 @@ target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webho
 server=$!
 trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
 trunk=$!
-trap 'kill $server $trunk 2>/dev/null; wait 2>/dev/null; echo; echo "dev: stopped"' EXIT INT TERM
+stop() { kill $server $trunk 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT
+trap 'stop; echo; echo "dev: stopped"; exit 0' INT TERM
 
 echo "dev: building the dashboard (logs in data/dev-trunk.log and $server_log)..."
 until curl -fsS -o /dev/null http://127.0.0.1:8080/ 2>/dev/null; do
