@@ -6,7 +6,7 @@ use axum::extract::rejection::JsonRejection;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use webhooks_api::ErrorBody;
+use webhooks_api::{ErrorBody, ValidationErrors};
 
 use crate::db::StoreError;
 
@@ -85,5 +85,11 @@ impl From<JsonRejection> for ApiFailure {
             _ => rejection.body_text(),
         };
         Self::new(status, message)
+    }
+}
+
+impl From<ValidationErrors> for ApiFailure {
+    fn from(errors: ValidationErrors) -> Self {
+        Self::invalid("invalid webhook: see fieldErrors", errors.0)
     }
 }

@@ -241,7 +241,7 @@ async fn create_webhook(
 ) -> Result<Json<WebhookResponse>, ApiFailure> {
     let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
     let Json(request) = body?;
-    let webhook = request.into_response(state.next_locator());
+    let webhook = request.into_valid_webhook(state.next_locator())?;
     let stored = webhook.clone();
     state
         .db

@@ -248,3 +248,50 @@ async fn cors_allows_only_configured_origins() {
         .get("access-control-allow-origin")
         .is_none());
 }
+
+#[tokio::test]
+async fn create_refuses_invalid_webhooks_naming_each_field() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let token = server.token(tenant, ALL);
+    let (status, body) = error_of(
+        server
+            .call(Method::POST, &format!("/event/{tenant}/webhooks"), &token)
+            .json(&json!({
+                "name": " ",
+                "endpoint": {"url": "ftp://nope", "headers": {"X-Foo": ["a\r\nb"]}},
+                "failureHandling": {"triggers": ["7xx"], "retryStrategy": {"type": "linear", "interval": 1000, "attempts": 11}},
+                "eventTypes": ["has space"]
+            }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let paths: Vec<&str> = body.field_errors.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        [
+            "endpoint.headers.X-Foo",
+            "endpoint.url",
+            "eventTypes",
+            "failureHandling.retryStrategy.attempts",
+            "failureHandling.triggers",
+            "name"
+        ]
+    );
+    let listed: Vec<WebhookResponse> = server
+        .call(
+            Method::GET,
+            &format!("/event/{tenant}/webhooks/list"),
+            &token,
+        )
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert!(listed.is_empty(), "an invalid webhook must not be stored");
+}
