@@ -19,9 +19,7 @@ pub enum ApiError {
     #[error("The API did not accept your token (401). Sign in again with a valid token.")]
     Unauthorized,
     /// 403: the token lacks a permission or the tenant.
-    #[error(
-        "Your token is not allowed to do this (403): {0}. Ask for a token with that permission."
-    )]
+    #[error("Your token is not allowed to do this (403): {0}. Ask for a token with that permission.")]
     Forbidden(String),
     /// 404: no such tenant or webhook.
     #[error("Not found (404): {0}. It may have been deleted; go back to the list.")]
@@ -59,9 +57,7 @@ impl ApiError {
         match status {
             400 => Self::BadRequest {
                 message,
-                field_errors: parsed
-                    .map(|e| e.field_errors.into_iter().collect())
-                    .unwrap_or_default(),
+                field_errors: parsed.map(|e| e.field_errors.into_iter().collect()).unwrap_or_default(),
             },
             401 => Self::Unauthorized,
             403 => Self::Forbidden(message),
@@ -83,10 +79,7 @@ fn authorized(builder: RequestBuilder) -> Result<RequestBuilder, ApiError> {
 
 async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     let status = response.status();
-    let body = response
-        .text()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let body = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
     if !(200..300).contains(&status) {
         return Err(ApiError::from_status(status, &body));
     }
@@ -94,21 +87,14 @@ async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiErro
 }
 
 /// `GET /event/{tenant}/webhooks/list`: one page of the tenant's webhooks.
-pub async fn list_webhooks(
-    tenant: TenantLocator,
-    offset: u32,
-    count: u32,
-) -> Result<Vec<WebhookResponse>, ApiError> {
+pub async fn list_webhooks(tenant: TenantLocator, offset: u32, count: u32) -> Result<Vec<WebhookResponse>, ApiError> {
     let offset = offset.to_string();
     let count = count.to_string();
     let request = authorized(
         Request::get(&url(&paths::list_webhooks(&tenant)))
             .query([("offset", offset.as_str()), ("count", count.as_str())]),
     )?;
-    let response = request
-        .send()
-        .await
-        .map_err(|error| ApiError::Network(error.to_string()))?;
+    let response = request.send().await.map_err(|error| ApiError::Network(error.to_string()))?;
     read_json::<WebhookList>(response).await.map(|list| list.0)
 }
 
@@ -118,7 +104,8 @@ mod tests {
 
     #[test]
     fn maps_json_error_bodies() {
-        let body = r#"{"httpStatus":400,"message":"invalid webhook","fieldErrors":{"endpoint.url":"must be absolute"}}"#;
+        let body =
+            r#"{"httpStatus":400,"message":"invalid webhook","fieldErrors":{"endpoint.url":"must be absolute"}}"#;
         assert_eq!(
             ApiError::from_status(400, body),
             ApiError::BadRequest {
@@ -127,10 +114,7 @@ mod tests {
             }
         );
         assert_eq!(
-            ApiError::from_status(
-                403,
-                r#"{"httpStatus":403,"message":"missing permission webhooks.list"}"#
-            ),
+            ApiError::from_status(403, r#"{"httpStatus":403,"message":"missing permission webhooks.list"}"#),
             ApiError::Forbidden("missing permission webhooks.list".into())
         );
     }
@@ -140,18 +124,9 @@ mod tests {
         assert_eq!(ApiError::from_status(401, ""), ApiError::Unauthorized);
         assert_eq!(
             ApiError::from_status(502, "Bad Gateway\n"),
-            ApiError::Status {
-                status: 502,
-                message: "Bad Gateway".into()
-            }
+            ApiError::Status { status: 502, message: "Bad Gateway".into() }
         );
-        assert_eq!(
-            ApiError::from_status(500, "   "),
-            ApiError::Status {
-                status: 500,
-                message: "HTTP 500".into()
-            }
-        );
+        assert_eq!(ApiError::from_status(500, "   "), ApiError::Status { status: 500, message: "HTTP 500".into() });
     }
 
     #[test]

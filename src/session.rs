@@ -32,29 +32,17 @@ pub fn adopt_token_from_location() {
         return;
     };
     let location = window.location();
-    let Some(token) = location
-        .hash()
-        .ok()
-        .as_deref()
-        .and_then(token_from_fragment)
-    else {
+    let Some(token) = location.hash().ok().as_deref().and_then(token_from_fragment) else {
         return;
     };
     if let Some(storage) = session_storage() {
         // Without storage the token is kept nowhere; the API answers 401 and the page says so.
         let _ = storage.set_item(TOKEN_KEY, &token);
     }
-    let without_fragment = format!(
-        "{}{}",
-        location.pathname().unwrap_or_default(),
-        location.search().unwrap_or_default()
-    );
+    let without_fragment =
+        format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     if let Ok(history) = window.history() {
-        let _ = history.replace_state_with_url(
-            &wasm_bindgen::JsValue::NULL,
-            "",
-            Some(&without_fragment),
-        );
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without_fragment));
     }
 }
 

@@ -68,21 +68,9 @@ mod tests {
 
     #[test]
     fn status_reflects_enabled_and_suspended() {
-        assert_eq!(
-            WebhookStatus::of(&webhook(true, false)),
-            WebhookStatus::Active
-        );
-        assert_eq!(
-            WebhookStatus::of(&webhook(false, false)),
-            WebhookStatus::Disabled
-        );
-        assert_eq!(
-            WebhookStatus::of(&webhook(true, true)),
-            WebhookStatus::Suspended
-        );
-        assert_eq!(
-            WebhookStatus::of(&webhook(false, true)),
-            WebhookStatus::Suspended
-        );
+        assert_eq!(WebhookStatus::of(&webhook(true, false)), WebhookStatus::Active);
+        assert_eq!(WebhookStatus::of(&webhook(false, false)), WebhookStatus::Disabled);
+        assert_eq!(WebhookStatus::of(&webhook(true, true)), WebhookStatus::Suspended);
+        assert_eq!(WebhookStatus::of(&webhook(false, true)), WebhookStatus::Suspended);
     }
 }

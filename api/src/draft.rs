@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use crate::validate::{self, ValidationErrors};
 use crate::{
-    CreateEndpointRequest, CreateWebhookRequest, EndpointExtras, EndpointResponse,
-    FailureHandlingCreateRequest, FailureHandlingResponse, FailureHandlingUpdateRequest, Headers,
-    Locator, RetryStrategy, UpdateEndpointRequest, UpdateWebhookRequest, WebhookResponse,
+    CreateEndpointRequest, CreateWebhookRequest, EndpointExtras, EndpointResponse, FailureHandlingCreateRequest,
+    FailureHandlingResponse, FailureHandlingUpdateRequest, Headers, Locator, RetryStrategy, UpdateEndpointRequest,
+    UpdateWebhookRequest, WebhookResponse,
 };
 
 /// An endpoint being edited.
@@ -56,11 +56,7 @@ pub struct WebhookDraft {
 
 impl From<&EndpointResponse> for EndpointDraft {
     fn from(endpoint: &EndpointResponse) -> Self {
-        Self {
-            url: endpoint.url.clone(),
-            headers: endpoint.headers.clone(),
-            extras: endpoint.extras.clone(),
-        }
+        Self { url: endpoint.url.clone(), headers: endpoint.headers.clone(), extras: endpoint.extras.clone() }
     }
 }
 
@@ -117,11 +113,7 @@ impl Default for WebhookDraft {
 
 impl EndpointDraft {
     fn to_create_request(&self) -> CreateEndpointRequest {
-        CreateEndpointRequest {
-            url: self.url.clone(),
-            headers: self.headers.clone(),
-            extras: self.extras.clone(),
-        }
+        CreateEndpointRequest { url: self.url.clone(), headers: self.headers.clone(), extras: self.extras.clone() }
     }
 }
 
@@ -134,10 +126,7 @@ impl WebhookDraft {
             enabled: Some(self.enabled),
             endpoint: self.endpoint.to_create_request(),
             failure_handling: Some(FailureHandlingCreateRequest {
-                alert_endpoint: policy
-                    .alert_endpoint
-                    .as_ref()
-                    .map(EndpointDraft::to_create_request),
+                alert_endpoint: policy.alert_endpoint.as_ref().map(EndpointDraft::to_create_request),
                 triggers: Some(policy.triggers.iter().cloned().collect()),
                 retry_strategy: policy.retry_strategy,
                 divert: Some(policy.divert),
@@ -154,13 +143,8 @@ impl WebhookDraft {
     }
 }
 
-fn find_ignoring_case<'a>(
-    headers: &'a Headers,
-    name: &str,
-) -> Option<(&'a String, &'a Vec<String>)> {
-    headers
-        .iter()
-        .find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
+fn find_ignoring_case<'a>(headers: &'a Headers, name: &str) -> Option<(&'a String, &'a Vec<String>)> {
+    headers.iter().find(|(candidate, _)| candidate.eq_ignore_ascii_case(name))
 }
 
 fn some_if_not_empty<T: Default + PartialEq>(value: T) -> Option<T> {
@@ -175,9 +159,7 @@ fn diff_headers(original: &Headers, edited: &Headers) -> (Vec<String>, Headers) 
     for (name, values) in original {
         match find_ignoring_case(edited, name) {
             None => remove.push(name.clone()),
-            Some((edited_name, edited_values))
-                if edited_name != name || edited_values != values =>
-            {
+            Some((edited_name, edited_values)) if edited_name != name || edited_values != values => {
                 remove.push(name.clone());
                 add.insert(edited_name.clone(), edited_values.clone());
             }
@@ -195,10 +177,7 @@ fn diff_headers(original: &Headers, edited: &Headers) -> (Vec<String>, Headers) 
 /// The extras to send: those the edit sets to a new value.
 fn diff_extras(original: &EndpointExtras, edited: &EndpointExtras) -> EndpointExtras {
     fn changed<T: Clone + PartialEq>(original: &Option<T>, edited: &Option<T>) -> Option<T> {
-        edited
-            .as_ref()
-            .filter(|value| original.as_ref() != Some(*value))
-            .cloned()
+        edited.as_ref().filter(|value| original.as_ref() != Some(*value)).cloned()
     }
     EndpointExtras {
         secure_ssl: changed(&original.secure_ssl, &edited.secure_ssl),
@@ -209,10 +188,7 @@ fn diff_extras(original: &EndpointExtras, edited: &EndpointExtras) -> EndpointEx
 }
 
 /// The endpoint update that turns `original` (none: a new endpoint) into `edited`.
-fn diff_endpoint(
-    original: Option<&EndpointResponse>,
-    edited: &EndpointDraft,
-) -> UpdateEndpointRequest {
+fn diff_endpoint(original: Option<&EndpointResponse>, edited: &EndpointDraft) -> UpdateEndpointRequest {
     let empty = Headers::new();
     let no_extras = EndpointExtras::default();
     let (remove, add) = diff_headers(original.map_or(&empty, |o| &o.headers), &edited.headers);
@@ -225,14 +201,8 @@ fn diff_endpoint(
 }
 
 /// Items of `to` not in `from`, in order.
-fn missing_from<'a>(
-    from: &BTreeSet<String>,
-    to: impl IntoIterator<Item = &'a String>,
-) -> Vec<String> {
-    to.into_iter()
-        .filter(|item| !from.contains(*item))
-        .cloned()
-        .collect()
+fn missing_from<'a>(from: &BTreeSet<String>, to: impl IntoIterator<Item = &'a String>) -> Vec<String> {
+    to.into_iter().filter(|item| !from.contains(*item)).cloned().collect()
 }
 
 /// The failure-handling update that turns `original` into `edited`.
@@ -243,10 +213,7 @@ fn diff_failure_handling(
     let original_triggers: BTreeSet<String> = original.triggers.iter().cloned().collect();
     let (remove_alert, alert) = match (&original.alert_endpoint, &edited.alert_endpoint) {
         (Some(_), None) => (Some(true), None),
-        (original, Some(edited)) => (
-            None,
-            some_if_not_empty(diff_endpoint(original.as_ref(), edited)),
-        ),
+        (original, Some(edited)) => (None, some_if_not_empty(diff_endpoint(original.as_ref(), edited))),
         (None, None) => (None, None),
     };
     FailureHandlingUpdateRequest {
@@ -254,12 +221,8 @@ fn diff_failure_handling(
         alert_endpoint: alert,
         remove_triggers: some_if_not_empty(missing_from(&edited.triggers, &original_triggers)),
         add_triggers: some_if_not_empty(missing_from(&original_triggers, &edited.triggers)),
-        remove_retry_strategy: (original.retry_strategy.is_some()
-            && edited.retry_strategy.is_none())
-        .then_some(true),
-        retry_strategy: edited
-            .retry_strategy
-            .filter(|strategy| original.retry_strategy != Some(*strategy)),
+        remove_retry_strategy: (original.retry_strategy.is_some() && edited.retry_strategy.is_none()).then_some(true),
+        retry_strategy: edited.retry_strategy.filter(|strategy| original.retry_strategy != Some(*strategy)),
         divert: (original.divert != edited.divert).then_some(edited.divert),
         suspend: (original.suspend != edited.suspend).then_some(edited.suspend),
     }
@@ -277,18 +240,12 @@ pub fn diff(original: &WebhookResponse, edited: &WebhookDraft) -> UpdateWebhookR
         add_event_types: some_if_not_empty(missing_from(&original_types, &edited.event_types)),
         remove_event_types: some_if_not_empty(missing_from(&edited.event_types, &original_types)),
     };
-    let step_by_step = some_if_not_empty(diff_failure_handling(
-        &original.failure_handling,
-        &edited.failure_handling,
-    ));
-    let from_default = some_if_not_empty(diff_failure_handling(
-        &FailureHandlingResponse::default(),
-        &edited.failure_handling,
-    ));
+    let step_by_step = some_if_not_empty(diff_failure_handling(&original.failure_handling, &edited.failure_handling));
+    let from_default =
+        some_if_not_empty(diff_failure_handling(&FailureHandlingResponse::default(), &edited.failure_handling));
     // A reset to the default policy, then the differences from it, when that is shorter.
     let length = |body: &Option<FailureHandlingUpdateRequest>, reset: bool| {
-        serde_json::to_string(body).map_or(usize::MAX, |json| json.len())
-            + if reset { 30 } else { 0 }
+        serde_json::to_string(body).map_or(usize::MAX, |json| json.len()) + if reset { 30 } else { 0 }
     };
     if step_by_step.is_some() && length(&from_default, true) < length(&step_by_step, false) {
         update.remove_failure_handling = Some(true);
@@ -305,14 +262,10 @@ fn apply_endpoint(endpoint: &mut EndpointResponse, update: &UpdateEndpointReques
         endpoint.url = url.clone();
     }
     for name in update.remove_headers.iter().flatten() {
-        endpoint
-            .headers
-            .retain(|existing, _| !existing.eq_ignore_ascii_case(name));
+        endpoint.headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
     }
     for (name, values) in update.add_headers.iter().flatten() {
-        endpoint
-            .headers
-            .retain(|existing, _| !existing.eq_ignore_ascii_case(name));
+        endpoint.headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
         endpoint.headers.insert(name.clone(), values.clone());
     }
     let extras = &update.extras;
@@ -324,11 +277,7 @@ fn apply_endpoint(endpoint: &mut EndpointResponse, update: &UpdateEndpointReques
 }
 
 /// Removes `remove`, then appends what of `add` is missing.
-fn remove_then_add(
-    items: &mut Vec<String>,
-    remove: Option<&Vec<String>>,
-    add: Option<&Vec<String>>,
-) {
+fn remove_then_add(items: &mut Vec<String>, remove: Option<&Vec<String>>, add: Option<&Vec<String>>) {
     if let Some(remove) = remove {
         items.retain(|item| !remove.contains(item));
     }
@@ -351,11 +300,8 @@ fn apply_failure_handling(
         match (&mut policy.alert_endpoint, &alert_update.url) {
             (Some(alert), _) => apply_endpoint(alert, alert_update),
             (None, Some(url)) => {
-                let mut alert = EndpointResponse {
-                    url: url.clone(),
-                    headers: Headers::new(),
-                    extras: EndpointExtras::default(),
-                };
+                let mut alert =
+                    EndpointResponse { url: url.clone(), headers: Headers::new(), extras: EndpointExtras::default() };
                 apply_endpoint(&mut alert, alert_update);
                 policy.alert_endpoint = Some(alert);
             }
@@ -365,11 +311,7 @@ fn apply_failure_handling(
             ),
         }
     }
-    remove_then_add(
-        &mut policy.triggers,
-        update.remove_triggers.as_ref(),
-        update.add_triggers.as_ref(),
-    );
+    remove_then_add(&mut policy.triggers, update.remove_triggers.as_ref(), update.add_triggers.as_ref());
     if update.remove_retry_strategy == Some(true) {
         policy.retry_strategy = None;
     }
@@ -382,10 +324,7 @@ fn apply_failure_handling(
 
 /// Applies a PATCH body as EC does: removals before additions at every level, header
 /// names case-insensitive, `suspended` untouched. The result must be a valid webhook.
-pub fn apply(
-    current: &WebhookResponse,
-    update: &UpdateWebhookRequest,
-) -> Result<WebhookResponse, ValidationErrors> {
+pub fn apply(current: &WebhookResponse, update: &UpdateWebhookRequest) -> Result<WebhookResponse, ValidationErrors> {
     let mut next = current.clone();
     let mut errors = ValidationErrors::default();
     if let Some(name) = &update.name {
@@ -401,11 +340,7 @@ pub fn apply(
     if let Some(policy) = &update.failure_handling {
         apply_failure_handling(&mut next.failure_handling, policy, &mut errors);
     }
-    remove_then_add(
-        &mut next.event_types,
-        update.remove_event_types.as_ref(),
-        update.add_event_types.as_ref(),
-    );
+    remove_then_add(&mut next.event_types, update.remove_event_types.as_ref(), update.add_event_types.as_ref());
     let next = validate::normalize(next);
     for (path, message) in validate::webhook(&next).0 {
         errors.add(path, message);

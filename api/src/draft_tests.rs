@@ -129,10 +129,7 @@ fn assert_edit(edit: impl FnOnce(&mut WebhookDraft), expected: serde_json::Value
     edit(&mut edited);
     let update = diff(&original, &edited);
     assert_eq!(serde_json::to_value(&update).unwrap(), expected);
-    assert_eq!(
-        WebhookDraft::from(&apply(&original, &update).unwrap()),
-        edited
-    );
+    assert_eq!(WebhookDraft::from(&apply(&original, &update).unwrap()), edited);
 }
 
 fn strings(items: &[&str]) -> Vec<String> {
@@ -141,10 +138,7 @@ fn strings(items: &[&str]) -> Vec<String> {
 
 #[test]
 fn rename() {
-    assert_edit(
-        |d| d.name = "Invoices → ERP".into(),
-        json!({"name": "Invoices → ERP"}),
-    );
+    assert_edit(|d| d.name = "Invoices → ERP".into(), json!({"name": "Invoices → ERP"}));
 }
 
 #[test]
@@ -164,9 +158,7 @@ fn change_url() {
 fn add_header() {
     assert_edit(
         |d| {
-            d.endpoint
-                .headers
-                .insert("X-Api-Key".into(), strings(&["k1"]));
+            d.endpoint.headers.insert("X-Api-Key".into(), strings(&["k1"]));
         },
         json!({"endpoint": {"addHeaders": {"X-Api-Key": ["k1"]}}}),
     );
@@ -176,9 +168,7 @@ fn add_header() {
 fn change_header_values_removes_and_re_adds() {
     assert_edit(
         |d| {
-            d.endpoint
-                .headers
-                .insert("X-Env".into(), strings(&["prod", "eu"]));
+            d.endpoint.headers.insert("X-Env".into(), strings(&["prod", "eu"]));
         },
         json!({"endpoint": {"removeHeaders": ["X-Env"], "addHeaders": {"X-Env": ["prod", "eu"]}}}),
     );
@@ -220,11 +210,8 @@ fn add_and_remove_event_types() {
 fn change_retry_strategy() {
     assert_edit(
         |d| {
-            d.failure_handling.retry_strategy = Some(RetryStrategy {
-                kind: crate::RetryType::Exponential,
-                interval: 500,
-                attempts: 5,
-            });
+            d.failure_handling.retry_strategy =
+                Some(RetryStrategy { kind: crate::RetryType::Exponential, interval: 500, attempts: 5 });
         },
         json!({"failureHandling": {"retryStrategy": {"type": "exponential", "interval": 500, "attempts": 5}}}),
     );
@@ -244,9 +231,7 @@ fn set_alert_endpoint_headers() {
         |d| {
             let alert = d.failure_handling.alert_endpoint.as_mut().unwrap();
             alert.url = "https://pager.example.com/".into();
-            alert
-                .headers
-                .insert("X-Team".into(), strings(&["platform"]));
+            alert.headers.insert("X-Team".into(), strings(&["platform"]));
         },
         json!({"failureHandling": {"alertEndpoint": {"url": "https://pager.example.com/", "addHeaders": {"X-Team": ["platform"]}}}}),
     );
@@ -262,24 +247,16 @@ fn remove_alert_endpoint() {
 
 #[test]
 fn add_alert_endpoint_where_there_was_none() {
-    let original = WebhookResponse {
-        failure_handling: FailureHandlingResponse::default(),
-        ..original()
-    };
+    let original = WebhookResponse { failure_handling: FailureHandlingResponse::default(), ..original() };
     let mut edited = WebhookDraft::from(&original);
-    edited.failure_handling.alert_endpoint = Some(EndpointDraft {
-        url: "https://alerts.example.com/".into(),
-        ..Default::default()
-    });
+    edited.failure_handling.alert_endpoint =
+        Some(EndpointDraft { url: "https://alerts.example.com/".into(), ..Default::default() });
     let update = diff(&original, &edited);
     assert_eq!(
         serde_json::to_value(&update).unwrap(),
         json!({"failureHandling": {"alertEndpoint": {"url": "https://alerts.example.com/"}}})
     );
-    assert_eq!(
-        WebhookDraft::from(&apply(&original, &update).unwrap()),
-        edited
-    );
+    assert_eq!(WebhookDraft::from(&apply(&original, &update).unwrap()), edited);
 }
 
 #[test]
@@ -295,10 +272,7 @@ fn change_triggers() {
 
 #[test]
 fn reset_failure_handling_uses_remove_failure_handling() {
-    assert_edit(
-        |d| d.failure_handling = FailureHandlingDraft::default(),
-        json!({"removeFailureHandling": true}),
-    );
+    assert_edit(|d| d.failure_handling = FailureHandlingDraft::default(), json!({"removeFailureHandling": true}));
 }
 
 #[test]
@@ -328,18 +302,8 @@ fn apply_removes_before_adding_and_ignores_header_case() {
     }))
     .unwrap();
     let result = apply(&original(), &update).unwrap();
-    assert_eq!(
-        result.endpoint.headers,
-        Headers::from([("X-Env".into(), strings(&["staging"]))])
-    );
-    assert_eq!(
-        result.event_types,
-        [
-            "billing.invoice.settle",
-            "billing.invoice.generate",
-            "claim.fnol.create"
-        ]
-    );
+    assert_eq!(result.endpoint.headers, Headers::from([("X-Env".into(), strings(&["staging"]))]));
+    assert_eq!(result.event_types, ["billing.invoice.settle", "billing.invoice.generate", "claim.fnol.create"]);
     assert_eq!(result.failure_handling.triggers, ["timeout", "5xx", "404"]);
 }
 
@@ -348,10 +312,7 @@ fn apply_adds_header_with_the_spelling_last_given() {
     let update: UpdateWebhookRequest =
         serde_json::from_value(json!({"endpoint": {"addHeaders": {"x-env": ["dev"]}}})).unwrap();
     let result = apply(&original(), &update).unwrap();
-    assert_eq!(
-        result.endpoint.headers.get("x-env"),
-        Some(&strings(&["dev"]))
-    );
+    assert_eq!(result.endpoint.headers.get("x-env"), Some(&strings(&["dev"])));
     assert!(!result.endpoint.headers.contains_key("X-Env"));
 }
 
@@ -379,30 +340,18 @@ fn apply_refuses_an_invalid_result_naming_fields() {
 
 #[test]
 fn apply_needs_a_url_to_create_an_alert_endpoint() {
-    let original = WebhookResponse {
-        failure_handling: FailureHandlingResponse::default(),
-        ..original()
-    };
-    let update: UpdateWebhookRequest = serde_json::from_value(
-        json!({"failureHandling": {"alertEndpoint": {"addHeaders": {"X": ["1"]}}}}),
-    )
-    .unwrap();
+    let original = WebhookResponse { failure_handling: FailureHandlingResponse::default(), ..original() };
+    let update: UpdateWebhookRequest =
+        serde_json::from_value(json!({"failureHandling": {"alertEndpoint": {"addHeaders": {"X": ["1"]}}}})).unwrap();
     let errors = apply(&original, &update).unwrap_err();
     assert!(errors.0.contains_key("failureHandling.alertEndpoint.url"));
 }
 
 #[test]
 fn apply_never_changes_suspension() {
-    let suspended = WebhookResponse {
-        suspended: true,
-        suspended_at: Some("2026-11-27T10:00:00Z".into()),
-        ..original()
-    };
-    let result = apply(
-        &suspended,
-        &serde_json::from_value(json!({"enabled": false})).unwrap(),
-    )
-    .unwrap();
+    let suspended =
+        WebhookResponse { suspended: true, suspended_at: Some("2026-11-27T10:00:00Z".into()), ..original() };
+    let result = apply(&suspended, &serde_json::from_value(json!({"enabled": false})).unwrap()).unwrap();
     assert!(result.suspended);
     assert_eq!(result.suspended_at, suspended.suspended_at);
 }
@@ -413,12 +362,7 @@ fn extras_are_sent_only_when_set() {
     let mut edited = WebhookDraft::from(&original);
     edited.endpoint.extras.secure_ssl = Some(true);
     let update = diff(&original, &edited);
-    assert_eq!(
-        serde_json::to_value(&update).unwrap(),
-        json!({"endpoint": {"secureSsl": true}})
-    );
+    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"endpoint": {"secureSsl": true}}));
     let request = WebhookDraft::from(&original).to_create_request();
-    assert!(serde_json::to_value(&request).unwrap()["endpoint"]
-        .get("secureSsl")
-        .is_none());
+    assert!(serde_json::to_value(&request).unwrap()["endpoint"].get("secureSsl").is_none());
 }

@@ -40,9 +40,7 @@ impl FromStr for TenantLocator {
         if text.len() != 36 {
             return Err(LocatorError::NotUuid(text.to_owned()));
         }
-        uuid::Uuid::try_parse(text)
-            .map(Self)
-            .map_err(|_| LocatorError::NotUuid(text.to_owned()))
+        uuid::Uuid::try_parse(text).map(Self).map_err(|_| LocatorError::NotUuid(text.to_owned()))
     }
 }
 
@@ -72,9 +70,7 @@ impl FromStr for Locator {
     type Err = LocatorError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        ulid::Ulid::from_string(text)
-            .map(Self)
-            .map_err(|_| LocatorError::NotUlid(text.to_owned()))
+        ulid::Ulid::from_string(text).map(Self).map_err(|_| LocatorError::NotUlid(text.to_owned()))
     }
 }
 
@@ -105,6 +101,35 @@ macro_rules! text_serde {
 text_serde!(TenantLocator);
 text_serde!(Locator);
 
+/// OpenAPI schemas: both are strings with a format.
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::schema::{ObjectBuilder, Schema, SchemaFormat, Type};
+    use utoipa::openapi::RefOr;
+
+    fn string_with_format(format: &str, example: &str) -> RefOr<Schema> {
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .format(Some(SchemaFormat::Custom(format.to_owned())))
+            .examples([example])
+            .into()
+    }
+
+    impl utoipa::PartialSchema for super::TenantLocator {
+        fn schema() -> RefOr<Schema> {
+            string_with_format("uuid", "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a")
+        }
+    }
+    impl utoipa::ToSchema for super::TenantLocator {}
+
+    impl utoipa::PartialSchema for super::Locator {
+        fn schema() -> RefOr<Schema> {
+            string_with_format("ulid", "01JD8Z6Q4V3N5K7M9P1R2S3T4V")
+        }
+    }
+    impl utoipa::ToSchema for super::Locator {}
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,12 +153,7 @@ mod tests {
     fn locator_accepts_ulid_and_rejects_the_rest() {
         let good = "01JD8Z6Q4V3N5K7M9P1R2S3T4V";
         assert_eq!(good.parse::<Locator>().unwrap().to_string(), good);
-        for bad in [
-            "",
-            "01JD8Z6Q4V3N5K7M9P1R2S3T4",
-            "01JD8Z6Q4V3N5K7M9P1R2S3T4VX",
-            "01JD8Z6Q4V3N5K7M9P1R2S3T4U!",
-        ] {
+        for bad in ["", "01JD8Z6Q4V3N5K7M9P1R2S3T4", "01JD8Z6Q4V3N5K7M9P1R2S3T4VX", "01JD8Z6Q4V3N5K7M9P1R2S3T4U!"] {
             assert!(bad.parse::<Locator>().is_err(), "{bad} accepted");
         }
     }
@@ -141,10 +161,7 @@ mod tests {
     #[test]
     fn locators_round_trip_through_json() {
         let locator: Locator = serde_json::from_str("\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\"").unwrap();
-        assert_eq!(
-            serde_json::to_string(&locator).unwrap(),
-            "\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\""
-        );
+        assert_eq!(serde_json::to_string(&locator).unwrap(), "\"01JD8Z6Q4V3N5K7M9P1R2S3T4V\"");
         assert!(serde_json::from_str::<TenantLocator>("\"nope\"").is_err());
     }
 }

@@ -3,10 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::{
-    CreateWebhookRequest, EndpointResponse, FailureHandlingResponse, Headers, RetryStrategy,
-    WebhookResponse,
-};
+use crate::{CreateWebhookRequest, EndpointResponse, FailureHandlingResponse, Headers, RetryStrategy, WebhookResponse};
 
 /// Longest name, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -29,11 +26,7 @@ pub const RETRY_INTERVAL_MS: std::ops::RangeInclusive<i64> = 1..=86_400_000;
 pub struct ValidationErrors(pub BTreeMap<String, String>);
 
 fn describe(errors: &BTreeMap<String, String>) -> String {
-    errors
-        .iter()
-        .map(|(path, message)| format!("{path}: {message}"))
-        .collect::<Vec<_>>()
-        .join("; ")
+    errors.iter().map(|(path, message)| format!("{path}: {message}")).collect::<Vec<_>>().join("; ")
 }
 
 impl ValidationErrors {
@@ -77,8 +70,7 @@ pub fn name(text: &str) -> Result<(), String> {
 
 /// An absolute `http` or `https` URL with a host, at most 2048 characters, no spaces.
 pub fn url(text: &str) -> Result<(), String> {
-    const EXPECTED: &str =
-        "enter an absolute http:// or https:// URL, e.g. https://example.com/hooks";
+    const EXPECTED: &str = "enter an absolute http:// or https:// URL, e.g. https://example.com/hooks";
     if text.chars().count() > MAX_URL_CHARS {
         return Err(format!("use at most {MAX_URL_CHARS} characters"));
     }
@@ -92,9 +84,7 @@ pub fn url(text: &str) -> Result<(), String> {
         return Err(EXPECTED.into());
     }
     let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority
-        .rsplit_once('@')
-        .map_or(authority, |(_, host)| host);
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
     let (host, port) = match host_port.strip_prefix('[') {
         // An IPv6 literal: [::1]:8080
         Some(v6) => match v6.split_once(']') {
@@ -107,9 +97,7 @@ pub fn url(text: &str) -> Result<(), String> {
         },
     };
     let host_ok = !host.is_empty()
-        && host
-            .chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
+        && host.chars().all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | '_' | ':'))
         && !host.starts_with('.')
         && !host.starts_with('-');
     if !host_ok {
@@ -129,10 +117,7 @@ pub fn header_name(text: &str) -> Result<(), String> {
     if text.is_empty() {
         Err("enter a header name".into())
     } else if !text.chars().all(token_char) {
-        Err(
-            "a header name has only letters, digits and !#$%&'*+-.^_`|~ (no spaces or colons)"
-                .into(),
-        )
+        Err("a header name has only letters, digits and !#$%&'*+-.^_`|~ (no spaces or colons)".into())
     } else {
         Ok(())
     }
@@ -143,9 +128,7 @@ pub fn header_value(text: &str) -> Result<(), String> {
     if text.contains(['\r', '\n', '\0']) {
         Err("a header value cannot contain line breaks or NUL".into())
     } else if text.len() > MAX_HEADER_VALUE_BYTES {
-        Err(format!(
-            "a header value is at most {MAX_HEADER_VALUE_BYTES} bytes"
-        ))
+        Err(format!("a header value is at most {MAX_HEADER_VALUE_BYTES} bytes"))
     } else {
         Ok(())
     }
@@ -153,16 +136,11 @@ pub fn header_value(text: &str) -> Result<(), String> {
 
 /// A failure trigger: a status code 100–599, `4xx`, `5xx` or `timeout`.
 pub fn trigger(text: &str) -> Result<(), String> {
-    let is_status = text.len() == 3
-        && text
-            .parse::<u16>()
-            .is_ok_and(|code| (100..=599).contains(&code));
+    let is_status = text.len() == 3 && text.parse::<u16>().is_ok_and(|code| (100..=599).contains(&code));
     if is_status || matches!(text, "4xx" | "5xx" | "timeout") {
         Ok(())
     } else {
-        Err(format!(
-            "\"{text}\" is not a trigger: use a status code (100–599), 4xx, 5xx or timeout"
-        ))
+        Err(format!("\"{text}\" is not a trigger: use a status code (100–599), 4xx, 5xx or timeout"))
     }
 }
 
@@ -172,10 +150,7 @@ pub fn retry_strategy(strategy: &RetryStrategy, errors: &mut ValidationErrors, p
         errors.add(format!("{path}.attempts"), "attempts must be from 1 to 10");
     }
     if !RETRY_INTERVAL_MS.contains(&strategy.interval) {
-        errors.add(
-            format!("{path}.interval"),
-            "the interval must be from 1 ms to 1 day (86400000 ms)",
-        );
+        errors.add(format!("{path}.interval"), "the interval must be from 1 ms to 1 day (86400000 ms)");
     }
 }
 
@@ -184,9 +159,7 @@ pub fn event_type(text: &str) -> Result<(), String> {
     if text.is_empty() {
         Err("an event type cannot be empty".into())
     } else if text.chars().count() > MAX_EVENT_TYPE_CHARS {
-        Err(format!(
-            "an event type is at most {MAX_EVENT_TYPE_CHARS} characters"
-        ))
+        Err(format!("an event type is at most {MAX_EVENT_TYPE_CHARS} characters"))
     } else if text.chars().any(char::is_whitespace) {
         Err(format!("\"{text}\" contains whitespace"))
     } else {
@@ -198,10 +171,7 @@ pub fn event_type(text: &str) -> Result<(), String> {
 pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors, path: &str) {
     errors.check(format!("{path}.url"), url(url_text));
     if headers.len() > MAX_HEADERS {
-        errors.add(
-            format!("{path}.headers"),
-            format!("use at most {MAX_HEADERS} headers"),
-        );
+        errors.add(format!("{path}.headers"), format!("use at most {MAX_HEADERS} headers"));
     }
     for (name, values) in headers {
         let field = format!("{path}.headers.{name}");
@@ -210,25 +180,14 @@ pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors
             errors.check(field.clone(), header_value(value));
         }
     }
-    let mut lowered: Vec<String> = headers
-        .keys()
-        .map(|name| name.to_ascii_lowercase())
-        .collect();
+    let mut lowered: Vec<String> = headers.keys().map(|name| name.to_ascii_lowercase()).collect();
     lowered.sort();
     if let Some(pair) = lowered.windows(2).find(|pair| pair[0] == pair[1]) {
-        errors.add(
-            format!("{path}.headers"),
-            format!("the header {} is given twice (names ignore case)", pair[0]),
-        );
+        errors.add(format!("{path}.headers"), format!("the header {} is given twice (names ignore case)", pair[0]));
     }
 }
 
-fn each(
-    errors: &mut ValidationErrors,
-    path: &str,
-    items: &[String],
-    check: fn(&str) -> Result<(), String>,
-) {
+fn each(errors: &mut ValidationErrors, path: &str, items: &[String], check: fn(&str) -> Result<(), String>) {
     for item in items {
         errors.check(path, check(item));
     }
@@ -236,22 +195,12 @@ fn each(
 
 /// Checks a failure-handling policy under `failureHandling`.
 pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut ValidationErrors) {
-    each(
-        errors,
-        "failureHandling.triggers",
-        &policy.triggers,
-        trigger,
-    );
+    each(errors, "failureHandling.triggers", &policy.triggers, trigger);
     if let Some(strategy) = &policy.retry_strategy {
         retry_strategy(strategy, errors, "failureHandling.retryStrategy");
     }
     if let Some(alert) = &policy.alert_endpoint {
-        endpoint(
-            &alert.url,
-            &alert.headers,
-            errors,
-            "failureHandling.alertEndpoint",
-        );
+        endpoint(&alert.url, &alert.headers, errors, "failureHandling.alertEndpoint");
     }
 }
 
@@ -259,12 +208,7 @@ pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut Validatio
 pub fn webhook(webhook: &WebhookResponse) -> ValidationErrors {
     let mut errors = ValidationErrors::default();
     errors.check("name", name(&webhook.name));
-    endpoint(
-        &webhook.endpoint.url,
-        &webhook.endpoint.headers,
-        &mut errors,
-        "endpoint",
-    );
+    endpoint(&webhook.endpoint.url, &webhook.endpoint.headers, &mut errors, "endpoint");
     failure_handling(&webhook.failure_handling, &mut errors);
     each(&mut errors, "eventTypes", &webhook.event_types, event_type);
     errors
@@ -302,10 +246,7 @@ pub fn normalize(mut webhook: WebhookResponse) -> WebhookResponse {
 
 impl CreateWebhookRequest {
     /// The webhook this request creates, duplicates collapsed, or every field that is wrong.
-    pub fn into_valid_webhook(
-        self,
-        locator: crate::Locator,
-    ) -> Result<WebhookResponse, ValidationErrors> {
+    pub fn into_valid_webhook(self, locator: crate::Locator) -> Result<WebhookResponse, ValidationErrors> {
         let created = normalize(self.into_response(locator));
         webhook(&created).into_result(created)
     }
@@ -413,16 +354,12 @@ mod tests {
             ]
         );
         webhook.failure_handling.alert_endpoint = None;
-        assert!(!super::webhook(&webhook)
-            .0
-            .contains_key("failureHandling.alertEndpoint.headers"));
+        assert!(!super::webhook(&webhook).0.contains_key("failureHandling.alertEndpoint.headers"));
     }
 
     #[test]
     fn too_many_headers() {
-        let headers: Headers = (0..65)
-            .map(|i| (format!("X-{i}"), vec!["v".to_owned()]))
-            .collect();
+        let headers: Headers = (0..65).map(|i| (format!("X-{i}"), vec!["v".to_owned()])).collect();
         let mut errors = ValidationErrors::default();
         endpoint("https://e.com", &headers, &mut errors, "endpoint");
         assert_eq!(errors.0["endpoint.headers"], "use at most 64 headers");
@@ -436,9 +373,7 @@ mod tests {
             "eventTypes": ["a.b", "a.b", "c.d"]
         }))
         .unwrap();
-        let webhook = request
-            .into_valid_webhook("01JD8Z6Q4V3N5K7M9P1R2S3T4V".parse().unwrap())
-            .unwrap();
+        let webhook = request.into_valid_webhook("01JD8Z6Q4V3N5K7M9P1R2S3T4V".parse().unwrap()).unwrap();
         assert_eq!(webhook.event_types, ["a.b", "c.d"]);
         assert_eq!(webhook.failure_handling.triggers, ["5xx", "timeout"]);
         assert_eq!(webhook.endpoint.headers.len(), 1);

@@ -17,6 +17,7 @@ pub const DEFAULT_TRIGGERS: [&str; 3] = ["4xx", "5xx", "timeout"];
 
 /// A webhook as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct WebhookResponse {
     /// The webhook's ULID.
@@ -48,6 +49,7 @@ impl WebhookResponse {
 
 /// The later EC version's extra endpoint fields, kept when present, never sent unless set.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointExtras {
     /// Whether the TLS certificate is verified.
@@ -66,6 +68,7 @@ pub struct EndpointExtras {
 
 /// An endpoint as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EndpointResponse {
     /// Absolute http(s) URL.
@@ -80,6 +83,7 @@ pub struct EndpointResponse {
 
 /// Retry pattern between attempts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum RetryType {
     /// Waits `interval` before each retry.
@@ -90,6 +94,7 @@ pub enum RetryType {
 
 /// A retry strategy; the create, update and response shapes are the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct RetryStrategy {
     /// Linear or exponential.
@@ -110,6 +115,7 @@ pub type RetryStrategyUpdateRequest = RetryStrategy;
 
 /// A webhook's failure-handling policy as the API returns it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FailureHandlingResponse {
     /// Receives failure notices.
@@ -144,6 +150,7 @@ impl Default for FailureHandlingResponse {
 
 /// The endpoint of a create request.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateEndpointRequest {
     /// Absolute http(s) URL.
@@ -158,6 +165,7 @@ pub struct CreateEndpointRequest {
 
 /// The failure handling of a create request; a field left out takes the default policy's value.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FailureHandlingCreateRequest {
     /// Receives failure notices.
@@ -179,6 +187,7 @@ pub struct FailureHandlingCreateRequest {
 
 /// The body of `POST /event/{tenantLocator}/webhooks`: only `name` and `endpoint.url` are required.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CreateWebhookRequest {
     /// The administrator's name for it.
@@ -199,11 +208,7 @@ pub struct CreateWebhookRequest {
 impl CreateEndpointRequest {
     /// The endpoint as stored and returned.
     pub fn into_response(self) -> EndpointResponse {
-        EndpointResponse {
-            url: self.url,
-            headers: self.headers,
-            extras: self.extras,
-        }
+        EndpointResponse { url: self.url, headers: self.headers, extras: self.extras }
     }
 }
 
@@ -212,9 +217,7 @@ impl FailureHandlingCreateRequest {
     pub fn into_response(self) -> FailureHandlingResponse {
         let default = FailureHandlingResponse::default();
         FailureHandlingResponse {
-            alert_endpoint: self
-                .alert_endpoint
-                .map(CreateEndpointRequest::into_response),
+            alert_endpoint: self.alert_endpoint.map(CreateEndpointRequest::into_response),
             triggers: self.triggers.unwrap_or(default.triggers),
             retry_strategy: self.retry_strategy,
             divert: self.divert.unwrap_or(default.divert),
@@ -241,6 +244,7 @@ impl CreateWebhookRequest {
 
 /// The endpoint part of an update: header additions and removals by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateEndpointRequest {
     /// Replaces the URL.
@@ -259,6 +263,7 @@ pub struct UpdateEndpointRequest {
 
 /// The failure-handling part of an update.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct FailureHandlingUpdateRequest {
     /// Removes the alert endpoint (before `alertEndpoint` applies).
@@ -289,6 +294,7 @@ pub struct FailureHandlingUpdateRequest {
 
 /// The body of `PATCH /event/{tenantLocator}/webhooks/{webhookLocator}`; a field left out stays as it is.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct UpdateWebhookRequest {
     /// Replaces the name.
@@ -316,6 +322,7 @@ pub struct UpdateWebhookRequest {
 
 /// A page of webhooks: EC answers a bare array, a later version `{"listCompleted", "items"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct WebhookList(pub Vec<WebhookResponse>);
 
@@ -335,6 +342,7 @@ impl<'de> Deserialize<'de> for WebhookList {
 
 /// An event that failed delivery and was kept (`divert`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct DivertedEventResponse {
     /// The event's ULID.
@@ -351,6 +359,7 @@ pub struct DivertedEventResponse {
 
 /// An event as delivered to an endpoint.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventResponse {
     /// The event's ULID.
@@ -366,11 +375,13 @@ pub struct EventResponse {
     pub kind: String,
     /// The event's payload.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub data: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The error body of every non-2xx answer (a project decision; clients also cope with none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ErrorBody {
     /// The HTTP status repeated.
@@ -443,10 +454,7 @@ mod tests {
 
     #[test]
     fn empty_update_serializes_to_empty_object() {
-        assert_eq!(
-            serde_json::to_string(&UpdateWebhookRequest::default()).unwrap(),
-            "{}"
-        );
+        assert_eq!(serde_json::to_string(&UpdateWebhookRequest::default()).unwrap(), "{}");
     }
 
     #[test]
@@ -455,10 +463,7 @@ mod tests {
             serde_json::from_str(r#"{"name":"n","endpoint":{"url":"https://e.com"}}"#).unwrap();
         assert_eq!(request.enabled, None);
         assert!(request.event_types.is_empty());
-        assert_eq!(
-            serde_json::to_string(&request).unwrap(),
-            r#"{"name":"n","endpoint":{"url":"https://e.com"}}"#
-        );
+        assert_eq!(serde_json::to_string(&request).unwrap(), r#"{"name":"n","endpoint":{"url":"https://e.com"}}"#);
         let webhook = request.into_response("01JD8Z6Q4V3N5K7M9P1R2S3T4V".parse().unwrap());
         assert!(webhook.enabled);
         assert!(!webhook.suspended);

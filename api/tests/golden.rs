@@ -15,8 +15,7 @@ fn golden(name: &str) -> Value {
 /// Decodes, re-encodes, and checks every field of the golden file that `ignored` does not name survives.
 fn round_trip<T: DeserializeOwned + Serialize>(name: &str, ignored: &[&str]) -> T {
     let original = golden(name);
-    let decoded: T =
-        serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
+    let decoded: T = serde_json::from_value(original.clone()).unwrap_or_else(|e| panic!("{name}: {e}"));
     let encoded = serde_json::to_value(&decoded).unwrap();
     for (key, value) in original.as_object().unwrap() {
         if !ignored.contains(&key.as_str()) {
@@ -30,10 +29,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(name: &str, ignored: &[&str]) -> 
 fn webhook_response() {
     let webhook: WebhookResponse = round_trip("webhook-response.json", &[]);
     assert_eq!(webhook.endpoint.extras.tag.as_deref(), Some("erp"));
-    assert_eq!(
-        webhook.failure_handling.retry_strategy.unwrap().kind,
-        RetryType::Exponential
-    );
+    assert_eq!(webhook.failure_handling.retry_strategy.unwrap().kind, RetryType::Exponential);
     assert!(webhook.suspended);
 }
 
@@ -47,18 +43,14 @@ fn webhook_list_response_wrapped() {
 #[test]
 fn create_webhook_request() {
     // `useAutomationPlugin` belongs to a later version and is not modelled.
-    let request: CreateWebhookRequest =
-        round_trip("create-webhook-request.json", &["useAutomationPlugin"]);
+    let request: CreateWebhookRequest = round_trip("create-webhook-request.json", &["useAutomationPlugin"]);
     assert_eq!(request.endpoint.extras.hmac_enabled, Some(true));
 }
 
 #[test]
 fn update_webhook_request() {
     let request: UpdateWebhookRequest = round_trip("update-webhook-request.json", &[]);
-    assert_eq!(
-        request.failure_handling.unwrap().add_triggers.unwrap(),
-        ["429"]
-    );
+    assert_eq!(request.failure_handling.unwrap().add_triggers.unwrap(), ["429"]);
 }
 
 #[test]

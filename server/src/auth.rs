@@ -43,13 +43,9 @@ impl FromStr for Grant {
     type Err = BadGrant;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let word = |part: &str| {
-            !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-        };
+        let word = |part: &str| !part.is_empty() && part.chars().all(|c| c.is_ascii_lowercase() || c == '-');
         match text.split_once('.') {
-            Some((group, permission)) if word(group) && word(permission) => {
-                Ok(Self(text.to_owned()))
-            }
+            Some((group, permission)) if word(group) && word(permission) => Ok(Self(text.to_owned())),
             _ => Err(BadGrant(text.to_owned())),
         }
     }
@@ -63,11 +59,7 @@ impl fmt::Display for Grant {
 
 /// Parses a comma-separated list of grants.
 pub fn parse_grants(text: &str) -> Result<BTreeSet<Grant>, BadGrant> {
-    text.split(',')
-        .map(str::trim)
-        .filter(|g| !g.is_empty())
-        .map(str::parse)
-        .collect()
+    text.split(',').map(str::trim).filter(|g| !g.is_empty()).map(str::parse).collect()
 }
 
 /// What a valid token allows.
@@ -99,10 +91,7 @@ pub struct TokenSummary {
 }
 
 fn hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
 /// Issues a new token and returns `(id, secret)`; only the secret's hash is stored.
@@ -113,21 +102,10 @@ pub fn issue(
     label: &str,
 ) -> Result<(String, String), StoreError> {
     let mut secret = [0u8; 32];
-    getrandom::fill(&mut secret)
-        .map_err(|error| StoreError::Task(format!("random source: {error}")))?;
-    let token = format!(
-        "whk_{}",
-        secret
-            .iter()
-            .map(|byte| format!("{byte:02x}"))
-            .collect::<String>()
-    );
+    getrandom::fill(&mut secret).map_err(|error| StoreError::Task(format!("random source: {error}")))?;
+    let token = format!("whk_{}", secret.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
     let id = ulid::Ulid::generate().to_string();
-    let grants = grants
-        .iter()
-        .map(Grant::as_str)
-        .collect::<Vec<_>>()
-        .join(",");
+    let grants = grants.iter().map(Grant::as_str).collect::<Vec<_>>().join(",");
     connection.execute(
         "INSERT INTO tokens (id, hash, tenant, grants, label, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![id, hash(&token), tenant.to_string(), grants, label, timestamp::now()],
@@ -141,21 +119,11 @@ pub fn authenticate(connection: &Connection, token: &str) -> Result<Option<Princ
         .query_row(
             "SELECT id, tenant, grants FROM tokens WHERE hash = ?1 AND revoked_at IS NULL",
             [hash(token)],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            },
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?)),
         )
         .optional()?;
     Ok(row.and_then(|(token_id, tenant, grants)| {
-        Some(Principal {
-            token_id,
-            tenant: tenant.parse().ok()?,
-            grants: parse_grants(&grants).ok()?,
-        })
+        Some(Principal { token_id, tenant: tenant.parse().ok()?, grants: parse_grants(&grants).ok()? })
     }))
 }
 
@@ -194,20 +162,10 @@ mod tests {
     fn grants_must_be_group_dot_permission() {
         assert!("webhooks.read".parse::<Grant>().is_ok());
         assert!("diverted-events.resend".parse::<Grant>().is_ok());
-        for bad in [
-            "webhooks",
-            "webhooks.",
-            ".read",
-            "Webhooks.Read",
-            "a.b.c",
-            "webhooks read",
-        ] {
+        for bad in ["webhooks", "webhooks.", ".read", "Webhooks.Read", "a.b.c", "webhooks read"] {
             assert!(bad.parse::<Grant>().is_err(), "{bad} accepted");
         }
-        assert_eq!(
-            parse_grants("webhooks.read, webhooks.list").unwrap().len(),
-            2
-        );
+        assert_eq!(parse_grants("webhooks.read, webhooks.list").unwrap().len(), 2);
     }
 
     #[test]
@@ -216,10 +174,8 @@ mod tests {
         let db = Db::open(&dir.path().join("t.sqlite3")).unwrap();
         let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
         db.blocking(|c| {
-            let (id, token) =
-                issue(c, tenant, &parse_grants("webhooks.read").unwrap(), "test").unwrap();
-            let stored: String =
-                c.query_row("SELECT hash FROM tokens WHERE id = ?1", [&id], |r| r.get(0))?;
+            let (id, token) = issue(c, tenant, &parse_grants("webhooks.read").unwrap(), "test").unwrap();
+            let stored: String = c.query_row("SELECT hash FROM tokens WHERE id = ?1", [&id], |r| r.get(0))?;
             assert_ne!(stored, token, "the secret itself must not be stored");
             let principal = authenticate(c, &token)?.expect("token authenticates");
             assert_eq!(principal.tenant, tenant);

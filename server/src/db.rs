@@ -28,7 +28,10 @@ pub enum StoreError {
 
 /// The migrations, embedded in the binary, applied in order on open.
 fn migrations() -> Migrations<'static> {
-    Migrations::new(vec![M::up(include_str!("../migrations/001_initial.sql"))])
+    Migrations::new(vec![
+        M::up(include_str!("../migrations/001_initial.sql")),
+        M::up(include_str!("../migrations/002_events.sql")),
+    ])
 }
 
 /// A handle to the database, cheap to clone; one connection, used by one task at a time.
@@ -51,9 +54,7 @@ impl Db {
         connection.pragma_update(None, "foreign_keys", "ON")?;
         connection.busy_timeout(std::time::Duration::from_secs(5))?;
         migrations().to_latest(&mut connection)?;
-        Ok(Self {
-            connection: Arc::new(Mutex::new(connection)),
-        })
+        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
     }
 
     /// Runs `work` on the connection, on a blocking thread.
@@ -64,9 +65,7 @@ impl Db {
     {
         let connection = Arc::clone(&self.connection);
         tokio::task::spawn_blocking(move || {
-            let mut connection = connection
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut connection = connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
             work(&mut connection)
         })
         .await
@@ -74,14 +73,8 @@ impl Db {
     }
 
     /// Runs `work` on the connection right here (command-line use, no runtime).
-    pub fn blocking<T>(
-        &self,
-        work: impl FnOnce(&mut Connection) -> Result<T, StoreError>,
-    ) -> Result<T, StoreError> {
-        let mut connection = self
-            .connection
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+    pub fn blocking<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
+        let mut connection = self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         work(&mut connection)
     }
 }
@@ -99,9 +92,7 @@ mod tests {
     fn open_creates_the_schema_in_wal_mode() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("nested/w.sqlite3")).unwrap();
-        let mode: String = db
-            .blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?))
-            .unwrap();
+        let mode: String = db.blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
     }
 }

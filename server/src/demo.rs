@@ -5,8 +5,8 @@ use std::collections::BTreeSet;
 use rusqlite::Connection;
 use time::{Duration, OffsetDateTime};
 use webhooks_api::{
-    CreateEndpointRequest, CreateWebhookRequest, FailureHandlingCreateRequest, Headers, Locator,
-    RetryStrategy, RetryType, TenantLocator,
+    CreateEndpointRequest, CreateWebhookRequest, FailureHandlingCreateRequest, Headers, Locator, RetryStrategy,
+    RetryType, TenantLocator,
 };
 
 use crate::auth::{self, Grant};
@@ -41,13 +41,7 @@ enum Policy {
 
 impl Policy {
     fn request(self) -> Option<FailureHandlingCreateRequest> {
-        let strategy = |kind, interval, attempts| {
-            Some(RetryStrategy {
-                kind,
-                interval,
-                attempts,
-            })
-        };
+        let strategy = |kind, interval, attempts| Some(RetryStrategy { kind, interval, attempts });
         let triggers = |list: &[&str]| Some(list.iter().map(|t| (*t).to_owned()).collect());
         let alert = || {
             Some(CreateEndpointRequest {
@@ -71,10 +65,7 @@ impl Policy {
                 suspend: Some(true),
                 alert_endpoint: alert(),
             }),
-            Self::AlertOnly => Some(FailureHandlingCreateRequest {
-                alert_endpoint: alert(),
-                ..Default::default()
-            }),
+            Self::AlertOnly => Some(FailureHandlingCreateRequest { alert_endpoint: alert(), ..Default::default() }),
             Self::Strict5xx => Some(FailureHandlingCreateRequest {
                 triggers: triggers(&["500", "502", "503", "504"]),
                 retry_strategy: strategy(RetryType::Linear, 500, 10),
@@ -86,14 +77,8 @@ impl Policy {
 }
 
 const BEARER: &[(&str, &[&str])] = &[("Authorization", &["Bearer demo-receiver-secret"])];
-const API_KEY: &[(&str, &[&str])] = &[
-    ("X-Api-Key", &["demo-key-123"]),
-    ("X-Source", &["socotra-ec"]),
-];
-const MULTI: &[(&str, &[&str])] = &[
-    ("Accept", &["application/json", "text/plain"]),
-    ("X-Env", &["demo"]),
-];
+const API_KEY: &[(&str, &[&str])] = &[("X-Api-Key", &["demo-key-123"]), ("X-Source", &["socotra-ec"])];
+const MULTI: &[(&str, &[&str])] = &[("Accept", &["application/json", "text/plain"]), ("X-Env", &["demo"])];
 
 const SEEDS: &[Seed] = &[
     Seed {
@@ -131,11 +116,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "FNOL intake (claims)",
         url: "https://claims.example.com/fnol",
-        event_types: &[
-            "claim.fnol.create",
-            "claim.fnol.complete",
-            "claim.fnol.reject",
-        ],
+        event_types: &["claim.fnol.create", "claim.fnol.complete", "claim.fnol.reject"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -179,11 +160,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Delinquency notices",
         url: "https://notify.example.com/delinquency",
-        event_types: &[
-            "billing.delinquency.create",
-            "billing.delinquency.lapse",
-            "billing.delinquency.settle",
-        ],
+        event_types: &["billing.delinquency.create", "billing.delinquency.lapse", "billing.delinquency.settle"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -192,11 +169,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Disbursement approvals",
         url: "https://treasury.example.com/disbursements",
-        event_types: &[
-            "billing.disbursement.approve",
-            "billing.disbursement.execute",
-            "billing.disbursement.reject",
-        ],
+        event_types: &["billing.disbursement.approve", "billing.disbursement.execute", "billing.disbursement.reject"],
         enabled: true,
         suspended_hours_ago: None,
         headers: API_KEY,
@@ -214,12 +187,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Migration monitor",
         url: "https://ops.example.com/migration-events",
-        event_types: &[
-            "migration.start",
-            "migration.finish",
-            "migration.fail",
-            "migration.error",
-        ],
+        event_types: &["migration.start", "migration.finish", "migration.fail", "migration.error"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -228,11 +196,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Moratorium broadcast",
         url: "https://comms.example.com/moratorium",
-        event_types: &[
-            "moratorium.create",
-            "moratorium.effective",
-            "moratorium.end",
-        ],
+        event_types: &["moratorium.create", "moratorium.effective", "moratorium.end"],
         enabled: true,
         suspended_hours_ago: Some(72),
         headers: &[],
@@ -241,11 +205,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Hold review queue",
         url: "https://review.example.com/holds",
-        event_types: &[
-            "billing.hold.create",
-            "billing.hold.release",
-            "billing.hold.discard",
-        ],
+        event_types: &["billing.hold.create", "billing.hold.release", "billing.hold.discard"],
         enabled: true,
         suspended_hours_ago: None,
         headers: MULTI,
@@ -263,10 +223,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Credit distribution",
         url: "https://finance.example.com/credits",
-        event_types: &[
-            "billing.creditdistribution.create",
-            "billing.creditdistribution.distribute",
-        ],
+        event_types: &["billing.creditdistribution.create", "billing.creditdistribution.distribute"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -338,11 +295,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Claims fraud screening",
         url: "https://fraud.example.com/screen",
-        event_types: &[
-            "claim.fnol.create",
-            "claim.fnol.update",
-            "claim.fnol.validate",
-        ],
+        event_types: &["claim.fnol.create", "claim.fnol.update", "claim.fnol.validate"],
         enabled: true,
         suspended_hours_ago: None,
         headers: BEARER,
@@ -365,11 +318,7 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "Payment requests (bank)",
         url: "https://bank-gw.example.com/requests",
-        event_types: &[
-            "billing.payment.request",
-            "billing.payment.execute",
-            "billing.payment.validationfailed",
-        ],
+        event_types: &["billing.payment.request", "billing.payment.execute", "billing.payment.validationfailed"],
         enabled: true,
         suspended_hours_ago: None,
         headers: BEARER,
@@ -394,20 +343,14 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
                 headers: seed
                     .headers
                     .iter()
-                    .map(|(name, values)| {
-                        (
-                            (*name).to_owned(),
-                            values.iter().map(|v| (*v).to_owned()).collect(),
-                        )
-                    })
+                    .map(|(name, values)| ((*name).to_owned(), values.iter().map(|v| (*v).to_owned()).collect()))
                     .collect(),
                 ..Default::default()
             },
             failure_handling: seed.policy.request(),
             event_types: seed.event_types.iter().map(|t| (*t).to_owned()).collect(),
         };
-        let locator =
-            Locator::from_ulid(generator.generate().expect("fewer than 2^80 demo webhooks"));
+        let locator = Locator::from_ulid(generator.generate().expect("fewer than 2^80 demo webhooks"));
         let mut webhook = request.into_response(locator);
         if let Some(hours) = seed.suspended_hours_ago {
             webhook.suspended = true;
@@ -422,10 +365,7 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
 
 /// Issues a token for the demo tenant with every permission.
 pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<String, StoreError> {
-    let grants: BTreeSet<Grant> = auth::ALL_GRANTS
-        .iter()
-        .map(|g| g.parse().expect("known grants are valid"))
-        .collect();
+    let grants: BTreeSet<Grant> = auth::ALL_GRANTS.iter().map(|g| g.parse().expect("known grants are valid")).collect();
     Ok(auth::issue(connection, tenant, &grants, "demo admin")?.1)
 }
 
@@ -433,7 +373,7 @@ pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<Str
 mod tests {
     use super::*;
     use crate::db::Db;
-    use crate::store::{list_webhooks, WebhookFilter};
+    use crate::store::{list_webhooks, Page, WebhookFilter};
 
     #[test]
     fn seeds_once_with_variety() {
@@ -446,19 +386,14 @@ mod tests {
             let all = list_webhooks(
                 c,
                 tenant,
-                &WebhookFilter {
-                    count: 1000,
-                    ..Default::default()
-                },
+                &WebhookFilter { page: Page { offset: 0, count: 1000 }, ..Default::default() },
             )?;
             assert_eq!(all.len(), SEEDS.len());
             assert!(all.len() >= 20);
             assert!(all.iter().any(|w| w.suspended && w.suspended_at.is_some()));
             assert!(all.iter().any(|w| !w.enabled));
             assert!(all.iter().any(|w| w.is_active()));
-            assert!(all
-                .iter()
-                .any(|w| w.failure_handling.retry_strategy.is_some()));
+            assert!(all.iter().any(|w| w.failure_handling.retry_strategy.is_some()));
             assert!(all.iter().any(|w| !w.endpoint.headers.is_empty()));
             assert!(all.iter().all(|w| w.suspended == w.suspended_at.is_some()));
             Ok(())
@@ -468,27 +403,17 @@ mod tests {
 
     #[test]
     fn demo_event_types_are_in_the_catalog() {
-        let catalog: serde_json::Value =
-            serde_json::from_str(include_str!("../../api/data/event-types.json")).unwrap();
+        let catalog: serde_json::Value = serde_json::from_str(include_str!("../../api/data/event-types.json")).unwrap();
         let known: Vec<&str> = catalog
             .as_object()
             .unwrap()
             .values()
             .flat_map(|groups| groups.as_object().unwrap().values())
-            .flat_map(|types| {
-                types
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|t| t.as_str().unwrap())
-            })
+            .flat_map(|types| types.as_array().unwrap().iter().map(|t| t.as_str().unwrap()))
             .collect();
         for seed in SEEDS {
             for event_type in seed.event_types {
-                assert!(
-                    known.contains(event_type),
-                    "{event_type} is not in event-types.json"
-                );
+                assert!(known.contains(event_type), "{event_type} is not in event-types.json");
             }
         }
     }

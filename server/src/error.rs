@@ -24,27 +24,17 @@ pub struct ApiFailure {
 impl ApiFailure {
     /// A failure with a status and a message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self {
-            status,
-            message: message.into(),
-            field_errors: BTreeMap::new(),
-        }
+        Self { status, message: message.into(), field_errors: BTreeMap::new() }
     }
 
     /// 400 with per-field reasons.
     pub fn invalid(message: impl Into<String>, field_errors: BTreeMap<String, String>) -> Self {
-        Self {
-            field_errors,
-            ..Self::new(StatusCode::BAD_REQUEST, message)
-        }
+        Self { field_errors, ..Self::new(StatusCode::BAD_REQUEST, message) }
     }
 
     /// 401: no token, or one that is unknown or revoked.
     pub fn unauthenticated() -> Self {
-        Self::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or invalid bearer token: send Authorization: Bearer <token>",
-        )
+        Self::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token: send Authorization: Bearer <token>")
     }
 
     /// 404 for a webhook that does not exist in this tenant.
@@ -55,11 +45,8 @@ impl ApiFailure {
 
 impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
-        let body = ErrorBody {
-            http_status: self.status.as_u16(),
-            message: self.message,
-            field_errors: self.field_errors,
-        };
+        let body =
+            ErrorBody { http_status: self.status.as_u16(), message: self.message, field_errors: self.field_errors };
         (self.status, Json(body)).into_response()
     }
 }
@@ -67,10 +54,7 @@ impl IntoResponse for ApiFailure {
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
         tracing::error!(%error, "storage failure");
-        Self::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal error: the server could not use its database",
-        )
+        Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
     }
 }
 

@@ -24,7 +24,5 @@ pub async fn serve(
     options: &RouterOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(state, options))
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(listener, router(state, options)).with_graceful_shutdown(shutdown).await
 }

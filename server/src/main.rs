@@ -106,12 +106,7 @@ fn open(database: &std::path::Path) -> Result<Db, String> {
 
 fn token(command: TokenCommand) -> Result<(), String> {
     match command {
-        TokenCommand::Issue {
-            database,
-            tenant,
-            grant,
-            label,
-        } => {
+        TokenCommand::Issue { database, tenant, grant, label } => {
             let grants = auth::parse_grants(&grant).map_err(|error| error.to_string())?;
             if grants.is_empty() {
                 return Err("give at least one permission with --grant".into());
@@ -123,13 +118,9 @@ fn token(command: TokenCommand) -> Result<(), String> {
             println!("{secret}");
         }
         TokenCommand::List { database } => {
-            let tokens = open(&database)?
-                .blocking(|c| auth::list(c))
-                .map_err(|error| error.to_string())?;
+            let tokens = open(&database)?.blocking(|c| auth::list(c)).map_err(|error| error.to_string())?;
             for token in tokens {
-                let state = token
-                    .revoked_at
-                    .map_or("live".to_owned(), |at| format!("revoked {at}"));
+                let state = token.revoked_at.map_or("live".to_owned(), |at| format!("revoked {at}"));
                 println!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     token.id, token.tenant, token.grants, token.created_at, state, token.label
@@ -137,10 +128,7 @@ fn token(command: TokenCommand) -> Result<(), String> {
             }
         }
         TokenCommand::Revoke { database, id } => {
-            if !open(&database)?
-                .blocking(|c| auth::revoke(c, &id))
-                .map_err(|error| error.to_string())?
-            {
+            if !open(&database)?.blocking(|c| auth::revoke(c, &id)).map_err(|error| error.to_string())? {
                 return Err(format!("no live token with id {id}"));
             }
             println!("revoked {id}");
@@ -161,8 +149,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .cors_origins
         .iter()
         .map(|origin| {
-            HeaderValue::from_str(origin)
-                .map_err(|_| format!("--cors-origin {origin:?} is not a valid origin"))
+            HeaderValue::from_str(origin).map_err(|_| format!("--cors-origin {origin:?} is not a valid origin"))
         })
         .collect::<Result<Vec<_>, _>>()?;
     let db = open(&args.database)?;
@@ -176,15 +163,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
             .map_err(|error| format!("cannot seed the demo tenant: {error}"))?;
         let (tenant, token) = token;
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
-        println!(
-            "  {}/tenants/{tenant}/webhooks#token={token}",
-            args.dashboard_url.trim_end_matches('/')
-        );
+        println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options = RouterOptions {
-        cors_origins,
-        static_dir: args.static_dir,
-    };
+    let options = RouterOptions { cors_origins, static_dir: args.static_dir };
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)

@@ -1,18 +1,32 @@
 //! Webhooks in SQLite: the JSON body plus the columns the list filters use.
 
 use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, Connection};
-use webhooks_api::{TenantLocator, WebhookResponse};
+use rusqlite::{params, params_from_iter, Connection, OptionalExtension};
+use webhooks_api::{DivertedEventResponse, Locator, TenantLocator, WebhookResponse};
 
 use crate::db::StoreError;
 
-/// The list endpoint's filters, already validated.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WebhookFilter {
+/// One page of a list: rows to skip and rows to return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Page {
     /// Rows to skip.
     pub offset: u32,
     /// Rows to return.
     pub count: u32,
+}
+
+impl Default for Page {
+    /// The contract's defaults: from the start, 100 rows.
+    fn default() -> Self {
+        Self { offset: 0, count: 100 }
+    }
+}
+
+/// The list endpoint's filters, already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WebhookFilter {
+    /// Which rows of the matches.
+    pub page: Page,
     /// Case-insensitive substring of the name.
     pub name: Option<String>,
     /// `enabled` equals this.
@@ -40,6 +54,7 @@ fn like_substring(text: &str) -> String {
 }
 
 /// Inserts or replaces a webhook, keeping the filter columns and event-type rows in step.
+/// Call it inside a transaction: it writes several rows.
 pub fn put_webhook(
     connection: &Connection,
     tenant: TenantLocator,
@@ -51,21 +66,13 @@ pub fn put_webhook(
         "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
          ON CONFLICT (tenant, locator) DO UPDATE SET
              name = excluded.name, enabled = excluded.enabled, suspended = excluded.suspended, body = excluded.body",
-        params![
-            tenant,
-            locator,
-            webhook.name,
-            webhook.enabled,
-            webhook.suspended,
-            serde_json::to_string(webhook)?
-        ],
+        params![tenant, locator, webhook.name, webhook.enabled, webhook.suspended, serde_json::to_string(webhook)?],
     )?;
-    connection.execute(
-        "DELETE FROM webhook_event_types WHERE tenant = ?1 AND locator = ?2",
-        params![tenant, locator],
+    connection
+        .execute("DELETE FROM webhook_event_types WHERE tenant = ?1 AND locator = ?2", params![tenant, locator])?;
+    let mut insert = connection.prepare_cached(
+        "INSERT OR IGNORE INTO webhook_event_types (tenant, event_type, locator) VALUES (?1, ?2, ?3)",
     )?;
-    let mut insert = connection
-        .prepare_cached("INSERT OR IGNORE INTO webhook_event_types (tenant, event_type, locator) VALUES (?1, ?2, ?3)")?;
     for event_type in &webhook.event_types {
         insert.execute(params![tenant, event_type, locator])?;
     }
@@ -85,28 +92,16 @@ pub fn list_webhooks(
         sql.push_str(&clause.replace('?', &format!("?{}", values.len())));
     };
     if let Some(name) = &filter.name {
-        bind(
-            &mut sql,
-            " AND name LIKE ? ESCAPE '\\'",
-            Value::Text(like_substring(name)),
-        );
+        bind(&mut sql, " AND name LIKE ? ESCAPE '\\'", Value::Text(like_substring(name)));
     }
     if let Some(enabled) = filter.enabled {
         bind(&mut sql, " AND enabled = ?", Value::Integer(enabled.into()));
     }
     if let Some(suspended) = filter.suspended {
-        bind(
-            &mut sql,
-            " AND suspended = ?",
-            Value::Integer(suspended.into()),
-        );
+        bind(&mut sql, " AND suspended = ?", Value::Integer(suspended.into()));
     }
     if let Some(active) = filter.active {
-        bind(
-            &mut sql,
-            " AND (enabled = 1 AND suspended = 0) = ?",
-            Value::Integer(active.into()),
-        );
+        bind(&mut sql, " AND (enabled = 1 AND suspended = 0) = ?", Value::Integer(active.into()));
     }
     if !filter.event_types.is_empty() {
         sql.push_str(" AND locator IN (SELECT locator FROM webhook_event_types WHERE tenant = ?1 AND event_type IN (");
@@ -118,28 +113,158 @@ pub fn list_webhooks(
         }
         sql.push_str("))");
     }
-    bind(
-        &mut sql,
-        " ORDER BY locator LIMIT ?",
-        Value::Integer(filter.count.into()),
-    );
-    bind(&mut sql, " OFFSET ?", Value::Integer(filter.offset.into()));
+    bind(&mut sql, " ORDER BY locator LIMIT ?", Value::Integer(filter.page.count.into()));
+    bind(&mut sql, " OFFSET ?", Value::Integer(filter.page.offset.into()));
 
     let mut statement = connection.prepare_cached(&sql)?;
     let bodies = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
-    bodies
-        .map(|body| Ok(serde_json::from_str(&body?)?))
-        .collect()
+    bodies.map(|body| Ok(serde_json::from_str(&body?)?)).collect()
+}
+
+/// One webhook of a tenant.
+pub fn get_webhook(
+    connection: &Connection,
+    tenant: TenantLocator,
+    locator: Locator,
+) -> Result<Option<WebhookResponse>, StoreError> {
+    let body: Option<String> = connection
+        .prepare_cached("SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2")?
+        .query_row(params![tenant.to_string(), locator.to_string()], |row| row.get(0))
+        .optional()?;
+    Ok(body.map(|body| serde_json::from_str(&body)).transpose()?)
+}
+
+/// Deletes a webhook with its event types, diverted events and pending deliveries.
+pub fn delete_webhook(connection: &Connection, tenant: TenantLocator, locator: Locator) -> Result<bool, StoreError> {
+    let deleted = connection.execute(
+        "DELETE FROM webhooks WHERE tenant = ?1 AND locator = ?2",
+        params![tenant.to_string(), locator.to_string()],
+    )?;
+    Ok(deleted == 1)
+}
+
+fn diverted_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String)> {
+    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+}
+
+fn diverted_from_columns(
+    (event, request, trigger, message, timestamp): (String, String, String, String, String),
+) -> Result<DivertedEventResponse, StoreError> {
+    let locator =
+        |text: &str| text.parse::<Locator>().map_err(|error| StoreError::Task(format!("stored locator: {error}")));
+    Ok(DivertedEventResponse {
+        event_locator: locator(&event)?,
+        request_locator: locator(&request)?,
+        failure_trigger: trigger,
+        failure_message: message,
+        failure_timestamp: timestamp,
+    })
+}
+
+const DIVERTED_COLUMNS: &str = "event_locator, request_locator, failure_trigger, failure_message, failure_timestamp";
+
+/// Keeps a failed event for the Diverted Events API (replacing an earlier failure of it).
+pub fn insert_diverted(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+    event: &DivertedEventResponse,
+) -> Result<(), StoreError> {
+    connection.execute(
+        &format!("INSERT OR REPLACE INTO diverted_events (tenant, webhook, {DIVERTED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
+        params![
+            tenant.to_string(),
+            webhook.to_string(),
+            event.event_locator.to_string(),
+            event.request_locator.to_string(),
+            event.failure_trigger,
+            event.failure_message,
+            event.failure_timestamp
+        ],
+    )?;
+    Ok(())
+}
+
+/// One page of a webhook's diverted events, in event (time) order.
+pub fn list_diverted(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+    page: Page,
+) -> Result<Vec<DivertedEventResponse>, StoreError> {
+    let mut statement = connection.prepare_cached(&format!(
+        "SELECT {DIVERTED_COLUMNS} FROM diverted_events WHERE tenant = ?1 AND webhook = ?2
+         ORDER BY event_locator LIMIT ?3 OFFSET ?4"
+    ))?;
+    let rows = statement
+        .query_map(params![tenant.to_string(), webhook.to_string(), page.count, page.offset], diverted_from_row)?;
+    rows.map(|row| diverted_from_columns(row?)).collect()
+}
+
+/// One diverted event of a webhook.
+pub fn get_diverted(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+    event: Locator,
+) -> Result<Option<DivertedEventResponse>, StoreError> {
+    connection
+        .prepare_cached(&format!(
+            "SELECT {DIVERTED_COLUMNS} FROM diverted_events WHERE tenant = ?1 AND webhook = ?2 AND event_locator = ?3"
+        ))?
+        .query_row(params![tenant.to_string(), webhook.to_string(), event.to_string()], diverted_from_row)
+        .optional()?
+        .map(diverted_from_columns)
+        .transpose()
+}
+
+/// Deletes a diverted event; false when there was none.
+pub fn delete_diverted(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+    event: Locator,
+) -> Result<bool, StoreError> {
+    let deleted = connection.execute(
+        "DELETE FROM diverted_events WHERE tenant = ?1 AND webhook = ?2 AND event_locator = ?3",
+        params![tenant.to_string(), webhook.to_string(), event.to_string()],
+    )?;
+    Ok(deleted == 1)
+}
+
+/// Puts a delivery in the outbox, due at `due_at_ms` (Unix milliseconds).
+pub fn enqueue_delivery(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+    event: Locator,
+    due_at_ms: i64,
+    resend: bool,
+) -> Result<(), StoreError> {
+    connection.execute(
+        "INSERT INTO deliveries (tenant, webhook, event_locator, due_at_ms, resend) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![tenant.to_string(), webhook.to_string(), event.to_string(), due_at_ms, resend],
+    )?;
+    Ok(())
+}
+
+/// Pending deliveries of a webhook (tests and the detail of a resend).
+pub fn pending_deliveries(
+    connection: &Connection,
+    tenant: TenantLocator,
+    webhook: Locator,
+) -> Result<Vec<(String, bool)>, StoreError> {
+    let mut statement = connection.prepare_cached(
+        "SELECT event_locator, resend FROM deliveries WHERE tenant = ?1 AND webhook = ?2 ORDER BY id",
+    )?;
+    let rows =
+        statement.query_map(params![tenant.to_string(), webhook.to_string()], |row| Ok((row.get(0)?, row.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Whether a server-wide flag is set.
 pub fn setting(connection: &Connection, key: &str) -> Result<Option<String>, StoreError> {
-    use rusqlite::OptionalExtension;
-    Ok(connection
-        .query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| {
-            row.get(0)
-        })
-        .optional()?)
+    Ok(connection.query_row("SELECT value FROM settings WHERE key = ?1", [key], |row| row.get(0)).optional()?)
 }
 
 /// Sets a server-wide flag.
@@ -157,13 +282,7 @@ mod tests {
     use crate::db::Db;
     use webhooks_api::{EndpointResponse, FailureHandlingResponse, Locator};
 
-    fn webhook(
-        n: u64,
-        name: &str,
-        enabled: bool,
-        suspended: bool,
-        event_types: &[&str],
-    ) -> WebhookResponse {
+    fn webhook(n: u64, name: &str, enabled: bool, suspended: bool, event_types: &[&str]) -> WebhookResponse {
         WebhookResponse {
             locator: Locator::from_ulid(ulid::Ulid::from_parts(n, 0)),
             name: name.into(),
@@ -181,18 +300,7 @@ mod tests {
     }
 
     fn names(connection: &Connection, tenant: TenantLocator, filter: WebhookFilter) -> Vec<String> {
-        list_webhooks(
-            connection,
-            tenant,
-            &WebhookFilter {
-                count: 100,
-                ..filter
-            },
-        )
-        .unwrap()
-        .into_iter()
-        .map(|w| w.name)
-        .collect()
+        list_webhooks(connection, tenant, &filter).unwrap().into_iter().map(|w| w.name).collect()
     }
 
     #[test]
@@ -202,84 +310,32 @@ mod tests {
         let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
         let other: TenantLocator = "00000000-0000-4000-8000-000000000001".parse().unwrap();
         db.blocking(|c| {
+            put_webhook(c, tenant, &webhook(1, "Billing 100%", true, false, &["billing.invoice.generate"]))?;
+            put_webhook(c, tenant, &webhook(2, "Policy_sync", false, false, &["policy.account.create"]))?;
             put_webhook(
                 c,
                 tenant,
-                &webhook(
-                    1,
-                    "Billing 100%",
-                    true,
-                    false,
-                    &["billing.invoice.generate"],
-                ),
+                &webhook(3, "billing alerts", true, true, &["billing.invoice.generate", "claim.fnol.create"]),
             )?;
-            put_webhook(
-                c,
-                tenant,
-                &webhook(2, "Policy_sync", false, false, &["policy.account.create"]),
-            )?;
-            put_webhook(
-                c,
-                tenant,
-                &webhook(
-                    3,
-                    "billing alerts",
-                    true,
-                    true,
-                    &["billing.invoice.generate", "claim.fnol.create"],
-                ),
-            )?;
-            put_webhook(
-                c,
-                other,
-                &webhook(
-                    4,
-                    "Billing elsewhere",
-                    true,
-                    false,
-                    &["billing.invoice.generate"],
-                ),
-            )?;
+            put_webhook(c, other, &webhook(4, "Billing elsewhere", true, false, &["billing.invoice.generate"]))?;
 
-            assert_eq!(
-                names(c, tenant, WebhookFilter::default()),
-                ["Billing 100%", "Policy_sync", "billing alerts"]
-            );
-            let by_name = |n: &str| WebhookFilter {
-                name: Some(n.into()),
-                ..Default::default()
-            };
-            assert_eq!(
-                names(c, tenant, by_name("BILLING")),
-                ["Billing 100%", "billing alerts"]
-            );
+            assert_eq!(names(c, tenant, WebhookFilter::default()), ["Billing 100%", "Policy_sync", "billing alerts"]);
+            let by_name = |n: &str| WebhookFilter { name: Some(n.into()), ..Default::default() };
+            assert_eq!(names(c, tenant, by_name("BILLING")), ["Billing 100%", "billing alerts"]);
             assert_eq!(names(c, tenant, by_name("100%")), ["Billing 100%"]);
             assert_eq!(names(c, tenant, by_name("y_s")), ["Policy_sync"]);
             assert_eq!(names(c, tenant, by_name("%")), ["Billing 100%"]);
-            let active = WebhookFilter {
-                active: Some(true),
-                ..Default::default()
-            };
+            let active = WebhookFilter { active: Some(true), ..Default::default() };
             assert_eq!(names(c, tenant, active), ["Billing 100%"]);
-            let inactive = WebhookFilter {
-                active: Some(false),
-                ..Default::default()
-            };
-            assert_eq!(
-                names(c, tenant, inactive),
-                ["Policy_sync", "billing alerts"]
-            );
+            let inactive = WebhookFilter { active: Some(false), ..Default::default() };
+            assert_eq!(names(c, tenant, inactive), ["Policy_sync", "billing alerts"]);
             let types = WebhookFilter {
                 event_types: vec!["claim.fnol.create".into(), "policy.account.create".into()],
                 enabled: Some(true),
                 ..Default::default()
             };
             assert_eq!(names(c, tenant, types), ["billing alerts"]);
-            let page = WebhookFilter {
-                offset: 1,
-                count: 1,
-                ..Default::default()
-            };
+            let page = WebhookFilter { page: Page { offset: 1, count: 1 }, ..Default::default() };
             assert_eq!(list_webhooks(c, tenant, &page)?.len(), 1);
             assert_eq!(list_webhooks(c, tenant, &page)?[0].name, "Policy_sync");
             Ok(())

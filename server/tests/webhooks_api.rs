@@ -28,11 +28,7 @@ async fn create_then_list_returns_it_with_defaults() {
     assert_eq!(created.failure_handling.triggers, ["4xx", "5xx", "timeout"]);
 
     let listed: Vec<WebhookResponse> = server
-        .call(
-            Method::GET,
-            &format!("/event/{tenant}/webhooks/list"),
-            &token,
-        )
+        .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token)
         .send()
         .await
         .unwrap()
@@ -57,11 +53,7 @@ async fn list_is_in_creation_order_and_pages() {
         assert_eq!(response.status(), StatusCode::OK);
     }
     let page: Vec<WebhookResponse> = server
-        .call(
-            Method::GET,
-            &format!("/event/{tenant}/webhooks/list?offset=1&count=3"),
-            &token,
-        )
+        .call(Method::GET, &format!("/event/{tenant}/webhooks/list?offset=1&count=3"), &token)
         .send()
         .await
         .unwrap()
@@ -82,63 +74,23 @@ async fn auth_errors_are_401_then_403() {
     let tenant = tenant();
     let path = format!("/event/{tenant}/webhooks/list");
 
-    let (status, body) = error_of(
-        server
-            .client
-            .get(format!("{}{path}", server.base))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = error_of(server.client.get(format!("{}{path}", server.base)).send().await.unwrap()).await;
     assert_eq!((status, body.http_status), (StatusCode::UNAUTHORIZED, 401));
-    let (status, _) = error_of(
-        server
-            .call(Method::GET, &path, "whk_unknown")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, _) = error_of(server.call(Method::GET, &path, "whk_unknown").send().await.unwrap()).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let other_tenant = server.token(common::tenant(), ALL);
-    let (status, body) = error_of(
-        server
-            .call(Method::GET, &path, &other_tenant)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = error_of(server.call(Method::GET, &path, &other_tenant).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert!(
-        body.message.contains("no access to tenant"),
-        "{}",
-        body.message
-    );
+    assert!(body.message.contains("no access to tenant"), "{}", body.message);
 
     let read_only = server.token(tenant, "webhooks.read");
-    let (status, body) = error_of(
-        server
-            .call(Method::GET, &path, &read_only)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) = error_of(server.call(Method::GET, &path, &read_only).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
-    assert_eq!(
-        body.message,
-        "this token lacks the permission webhooks.list"
-    );
+    assert_eq!(body.message, "this token lacks the permission webhooks.list");
     let (status, body) = error_of(
         server
-            .call(
-                Method::POST,
-                &format!("/event/{tenant}/webhooks"),
-                &read_only,
-            )
+            .call(Method::POST, &format!("/event/{tenant}/webhooks"), &read_only)
             .json(&json!({"name": "n", "endpoint": {"url": "https://e.com"}}))
             .send()
             .await
@@ -156,14 +108,8 @@ async fn malformed_input_is_a_clear_4xx() {
     let token = server.token(tenant, ALL);
     let create = format!("/event/{tenant}/webhooks");
 
-    let (status, body) = error_of(
-        server
-            .call(Method::GET, "/event/not-a-uuid/webhooks/list", &token)
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, body) =
+        error_of(server.call(Method::GET, "/event/not-a-uuid/webhooks/list", &token).send().await.unwrap()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body.field_errors.contains_key("tenantLocator"));
 
@@ -176,18 +122,10 @@ async fn malformed_input_is_a_clear_4xx() {
         .unwrap();
     assert_eq!(response.status(), StatusCode::BAD_REQUEST);
 
-    let response = server
-        .call(Method::POST, &create, &token)
-        .body("{}")
-        .send()
-        .await
-        .unwrap();
+    let response = server.call(Method::POST, &create, &token).body("{}").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
 
-    let huge = format!(
-        "{{\"name\": \"{}\", \"endpoint\": {{\"url\": \"https://e.com\"}}}}",
-        "x".repeat(1024 * 1024)
-    );
+    let huge = format!("{{\"name\": \"{}\", \"endpoint\": {{\"url\": \"https://e.com\"}}}}", "x".repeat(1024 * 1024));
     let response = server
         .call(Method::POST, &create, &token)
         .header("Content-Type", "application/json")
@@ -198,15 +136,7 @@ async fn malformed_input_is_a_clear_4xx() {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
 
     let (status, body) = error_of(
-        server
-            .call(
-                Method::GET,
-                &format!("/event/{tenant}/webhooks/list?count=5000"),
-                &token,
-            )
-            .send()
-            .await
-            .unwrap(),
+        server.call(Method::GET, &format!("/event/{tenant}/webhooks/list?count=5000"), &token).send().await.unwrap(),
     )
     .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
@@ -224,29 +154,17 @@ async fn cors_allows_only_configured_origins() {
     let preflight = |from: &'static str| {
         server
             .client
-            .request(
-                Method::OPTIONS,
-                format!("{}/event/{}/webhooks/list", server.base, tenant()),
-            )
+            .request(Method::OPTIONS, format!("{}/event/{}/webhooks/list", server.base, tenant()))
             .header("Origin", from)
             .header("Access-Control-Request-Method", "PATCH")
-            .header(
-                "Access-Control-Request-Headers",
-                "authorization,content-type",
-            )
+            .header("Access-Control-Request-Headers", "authorization,content-type")
             .send()
     };
     let allowed = preflight(origin).await.unwrap();
     assert_eq!(allowed.headers()["access-control-allow-origin"], origin);
-    assert!(allowed.headers()["access-control-allow-methods"]
-        .to_str()
-        .unwrap()
-        .contains("PATCH"));
+    assert!(allowed.headers()["access-control-allow-methods"].to_str().unwrap().contains("PATCH"));
     let refused = preflight("http://evil.example").await.unwrap();
-    assert!(refused
-        .headers()
-        .get("access-control-allow-origin")
-        .is_none());
+    assert!(refused.headers().get("access-control-allow-origin").is_none());
 }
 
 #[tokio::test]
@@ -282,11 +200,7 @@ async fn create_refuses_invalid_webhooks_naming_each_field() {
         ]
     );
     let listed: Vec<WebhookResponse> = server
-        .call(
-            Method::GET,
-            &format!("/event/{tenant}/webhooks/list"),
-            &token,
-        )
+        .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token)
         .send()
         .await
         .unwrap()

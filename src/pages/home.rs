@@ -9,9 +9,7 @@ use crate::session;
 #[component]
 pub fn Home() -> impl IntoView {
     match session::last_tenant() {
-        Some(tenant) => {
-            view! { <Redirect path=format!("/tenants/{tenant}/webhooks") /> }.into_any()
-        }
+        Some(tenant) => view! { <Redirect path=format!("/tenants/{tenant}/webhooks") /> }.into_any(),
         None => view! {
             <section class="panel">
                 <h1>"Welcome"</h1>

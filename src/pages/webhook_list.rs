@@ -20,22 +20,13 @@ pub fn WebhookListPage() -> impl IntoView {
         let tenant = tenant();
         async move {
             let tenant: TenantLocator =
-                tenant
-                    .parse()
-                    .map_err(|error: webhooks_api::LocatorError| {
-                        ApiError::NotFound(error.to_string())
-                    })?;
+                tenant.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))?;
             session::remember_tenant(&tenant.to_string());
             api::list_webhooks(tenant, 0, PAGE_SIZE).await
         }
     });
-    let table = move || {
-        Suspend::new(async move {
-            webhooks
-                .await
-                .map(|list| view! { <WebhookTable webhooks=list /> })
-        })
-    };
+    let table =
+        move || Suspend::new(async move { webhooks.await.map(|list| view! { <WebhookTable webhooks=list /> }) });
 
     view! {
         <section class="panel">

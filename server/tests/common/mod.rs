@@ -37,29 +37,18 @@ impl TestServer {
             .await
             .unwrap();
         });
-        Self {
-            base,
-            db,
-            client: Client::new(),
-            _dir: dir,
-            _shutdown: shutdown,
-        }
+        Self { base, db, client: Client::new(), _dir: dir, _shutdown: shutdown }
     }
 
     /// Issues a token for `tenant` with these grants.
     pub fn token(&self, tenant: TenantLocator, grants: &str) -> String {
         let grants: BTreeSet<auth::Grant> = auth::parse_grants(grants).unwrap();
-        self.db
-            .blocking(|c| auth::issue(c, tenant, &grants, "test"))
-            .unwrap()
-            .1
+        self.db.blocking(|c| auth::issue(c, tenant, &grants, "test")).unwrap().1
     }
 
     /// A request to `path` with a bearer token.
     pub fn call(&self, method: reqwest::Method, path: &str, token: &str) -> RequestBuilder {
-        self.client
-            .request(method, format!("{}{path}", self.base))
-            .bearer_auth(token)
+        self.client.request(method, format!("{}{path}", self.base)).bearer_auth(token)
     }
 }
 
