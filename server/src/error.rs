@@ -60,7 +60,11 @@ impl From<StoreError> for ApiFailure {
 
 impl From<JsonRejection> for ApiFailure {
     fn from(rejection: JsonRejection) -> Self {
-        let status = rejection.status();
+        // Wrong types and missing fields are a 400 in the contract (axum says 422).
+        let status = match rejection.status() {
+            StatusCode::UNPROCESSABLE_ENTITY => StatusCode::BAD_REQUEST,
+            status => status,
+        };
         let message = match status {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => {
                 "the body must be JSON: send Content-Type: application/json".to_owned()

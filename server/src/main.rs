@@ -144,6 +144,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 .unwrap_or_else(|_| "webhooks_server=info,tower_http=info".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cors_origins = args
         .cors_origins

@@ -2,10 +2,10 @@
 
 mod common;
 
-use common::{tenant, TestServer};
+use common::{error_of, tenant, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
-use webhooks_api::{ErrorBody, WebhookResponse};
+use webhooks_api::WebhookResponse;
 
 const ALL: &str = "webhooks.read,webhooks.list,webhooks.write";
 
@@ -62,10 +62,6 @@ async fn list_is_in_creation_order_and_pages() {
         .unwrap();
     let names: Vec<_> = page.iter().map(|w| w.name.as_str()).collect();
     assert_eq!(names, ["w1", "w2", "w3"]);
-}
-
-async fn error_of(response: reqwest::Response) -> (StatusCode, ErrorBody) {
-    (response.status(), response.json().await.unwrap())
 }
 
 #[tokio::test]
@@ -208,4 +204,37 @@ async fn create_refuses_invalid_webhooks_naming_each_field() {
         .await
         .unwrap();
     assert!(listed.is_empty(), "an invalid webhook must not be stored");
+}
+
+#[tokio::test]
+async fn serves_health_and_its_openapi_document() {
+    let server = TestServer::start().await;
+    let health = server.client.get(format!("{}/healthz", server.base)).send().await.unwrap();
+    assert_eq!(health.text().await.unwrap(), "ok");
+    let document: serde_json::Value =
+        server.client.get(format!("{}/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
+    assert_eq!(document["paths"].as_object().unwrap().len(), 7);
+    assert!(document["components"]["schemas"]["WebhookResponse"].is_object());
+    assert!(document["paths"]["/event/{tenantLocator}/webhooks/{webhookLocator}"]["patch"].is_object());
+}
+
+#[tokio::test]
+async fn serves_the_dashboard_with_deep_links_but_api_paths_stay_json() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!DOCTYPE html><title>app</title>").unwrap();
+    std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
+    let server = TestServer::start_with(webhooks_server::RouterOptions {
+        cors_origins: vec![],
+        static_dir: Some(dist.path().to_owned()),
+    })
+    .await;
+    let get = |path: &str| server.client.get(format!("{}{path}", server.base)).send();
+    for deep_link in ["/", "/tenants/x/webhooks", "/tenants/x/webhooks/01JD8Z6Q4V3N5K7M9P1R2S3T4V/edit"] {
+        let response = get(deep_link).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{deep_link}");
+        assert!(response.text().await.unwrap().contains("<title>app</title>"), "{deep_link}");
+    }
+    assert_eq!(get("/app.js").await.unwrap().text().await.unwrap(), "console.log(1)");
+    let (status, body) = error_of(get("/event/nothing/here").await.unwrap()).await;
+    assert_eq!((status, body.http_status), (StatusCode::NOT_FOUND, 404));
 }

@@ -1,4 +1,6 @@
 //! A reference server on a loopback port with a temporary database, for integration tests.
+// Each test crate uses a different part of these helpers.
+#![allow(dead_code)]
 
 use std::collections::BTreeSet;
 
@@ -55,4 +57,47 @@ impl TestServer {
 /// A new random tenant.
 pub fn tenant() -> TenantLocator {
     TenantLocator::from_uuid(uuid::Uuid::new_v4())
+}
+
+/// Every grant the server knows, comma-separated.
+pub const ALL_GRANTS: &str = "webhooks.read,webhooks.list,webhooks.write,diverted-events.read,diverted-events.list,diverted-events.resend,diverted-events.delete";
+
+impl TestServer {
+    /// A new tenant with an all-permissions token.
+    pub fn tenant_with_token(&self) -> (TenantLocator, String) {
+        let tenant = tenant();
+        (tenant, self.token(tenant, ALL_GRANTS))
+    }
+
+    /// Creates a webhook from a JSON body; panics unless the server says 200.
+    pub async fn create(
+        &self,
+        tenant: TenantLocator,
+        token: &str,
+        body: serde_json::Value,
+    ) -> webhooks_api::WebhookResponse {
+        let response = self
+            .call(reqwest::Method::POST, &format!("/event/{tenant}/webhooks"), token)
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "create: {}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+
+    /// GETs `path` and decodes a 200 answer.
+    pub async fn get<T: serde::de::DeserializeOwned>(&self, path: &str, token: &str) -> T {
+        let response = self.call(reqwest::Method::GET, path, token).send().await.unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}: {}", response.text().await.unwrap());
+        response.json().await.unwrap()
+    }
+}
+
+/// The status and error body of a failed call.
+pub async fn error_of(response: reqwest::Response) -> (reqwest::StatusCode, webhooks_api::ErrorBody) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = serde_json::from_str(&text).unwrap_or_else(|e| panic!("error body {text:?} is not JSON: {e}"));
+    (status, body)
 }
