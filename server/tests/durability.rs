@@ -17,7 +17,7 @@ fn free_port() -> u16 {
 
 /// Starts `webhooks-server serve` and waits until it answers.
 async fn start(database: &Path, port: u16) -> Child {
-    let child = Command::new(BINARY)
+    let mut child = Command::new(BINARY)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database"])
         .arg(database)
         .stdout(Stdio::null())
@@ -30,6 +30,8 @@ async fn start(database: &Path, port: u16) -> Child {
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
+    child.kill().unwrap();
+    child.wait().unwrap();
     panic!("the server did not start");
 }
 
