@@ -6,7 +6,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_COLOR := never
 LOGS := .make
 
-.PHONY: dev test setup setup-test lint unit site size e2e summary clean
+.PHONY: dev test bench setup setup-test lint unit site size e2e summary clean
 
 ## make dev: the reference server with demo data (8081) and the dashboard (8080).
 dev: setup
@@ -16,6 +16,10 @@ dev: setup
 test: setup-test
 	@mkdir -p $(LOGS)
 	$(MAKE) --no-print-directory lint unit site size e2e summary
+
+## make bench: measurements, not tests (prints ratios measured in one run).
+bench: setup
+	cargo run --quiet --profile server-release -p webhooks-server --example load
 
 setup:
 	@scripts/setup.sh

@@ -5,22 +5,15 @@ CREATE TABLE webhooks (
     name TEXT NOT NULL,
     enabled INTEGER NOT NULL,
     suspended INTEGER NOT NULL,
+    -- Every subscribed event type between newlines ("\na.b\nc.d\n"): event types hold no whitespace.
+    event_types TEXT NOT NULL,
     body TEXT NOT NULL,
     PRIMARY KEY (tenant, locator)
 ) WITHOUT ROWID;
 
-CREATE INDEX webhooks_by_state ON webhooks (tenant, enabled, suspended, locator);
-
--- One row per subscribed event type, for the `eventTypes` filter.
-CREATE TABLE webhook_event_types (
-    tenant TEXT NOT NULL,
-    event_type TEXT NOT NULL,
-    locator TEXT NOT NULL,
-    PRIMARY KEY (tenant, event_type, locator),
-    FOREIGN KEY (tenant, locator) REFERENCES webhooks (tenant, locator) ON DELETE CASCADE
-) WITHOUT ROWID;
-
-CREATE INDEX webhook_event_types_by_webhook ON webhook_event_types (tenant, locator);
+-- The list's filters scan this small index in locator order, without the JSON bodies,
+-- and stop once a page is found; bodies are read for that page only.
+CREATE INDEX webhooks_for_filters ON webhooks (tenant, locator, enabled, suspended, name, event_types);
 
 -- Bearer tokens: only the SHA-256 of the token is kept.
 CREATE TABLE tokens (

@@ -34,6 +34,3 @@ CREATE TABLE deliveries (
 
 CREATE INDEX deliveries_by_due ON deliveries (due_at_ms);
 CREATE INDEX deliveries_by_webhook ON deliveries (tenant, webhook);
-
--- The name filter scans this index instead of the rows with their JSON bodies.
-CREATE INDEX webhooks_by_name ON webhooks (tenant, name);

@@ -1,9 +1,10 @@
 //! The SQLite database: opening, migrations, and running work off the async threads.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{Migrations, M};
 
 /// A storage failure; shown to API callers only as "internal error".
@@ -34,10 +35,26 @@ fn migrations() -> Migrations<'static> {
     ])
 }
 
-/// A handle to the database, cheap to clone; one connection, used by one task at a time.
+/// Connections that only read, beside the one that writes (WAL lets them run together).
+const READERS: usize = 4;
+
+/// A handle to the database, cheap to clone: one writing connection and a few reading
+/// ones, each used by one task at a time.
 #[derive(Clone)]
 pub struct Db {
     connection: Arc<Mutex<Connection>>,
+    readers: Arc<[Mutex<Connection>]>,
+    next_reader: Arc<AtomicUsize>,
+}
+
+fn configure(connection: &Connection) -> Result<(), StoreError> {
+    // WAL lets readers (other connections, other processes such as `token issue`) work
+    // beside the writer; synchronous=FULL makes every acknowledged commit survive a crash.
+    connection.pragma_update(None, "journal_mode", "WAL")?;
+    connection.pragma_update(None, "synchronous", "FULL")?;
+    connection.pragma_update(None, "foreign_keys", "ON")?;
+    connection.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(())
 }
 
 impl Db {
@@ -47,26 +64,52 @@ impl Db {
             std::fs::create_dir_all(parent)?;
         }
         let mut connection = Connection::open(path)?;
-        // WAL lets readers in other processes (token issue) work beside the server;
-        // synchronous=FULL makes every acknowledged commit survive a crash.
-        connection.pragma_update(None, "journal_mode", "WAL")?;
-        connection.pragma_update(None, "synchronous", "FULL")?;
-        connection.pragma_update(None, "foreign_keys", "ON")?;
-        connection.busy_timeout(std::time::Duration::from_secs(5))?;
+        configure(&connection)?;
         migrations().to_latest(&mut connection)?;
-        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+        let readers = (0..READERS)
+            .map(|_| {
+                let reader = Connection::open_with_flags(
+                    path,
+                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+                )?;
+                reader.busy_timeout(std::time::Duration::from_secs(5))?;
+                Ok(Mutex::new(reader))
+            })
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(connection)),
+            readers: readers.into(),
+            next_reader: Arc::new(AtomicUsize::new(0)),
+        })
     }
 
-    /// Runs `work` on the connection, on a blocking thread.
+    /// Runs `work` on the writing connection, on a blocking thread.
     pub async fn call<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&mut Connection) -> Result<T, StoreError> + Send + 'static,
     {
         let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || work(&mut lock(&connection)))
+            .await
+            .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
+    /// Runs read-only `work` on one of the reading connections, on a blocking thread.
+    pub async fn read<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let readers = Arc::clone(&self.readers);
+        let first = self.next_reader.fetch_add(1, Ordering::Relaxed);
         tokio::task::spawn_blocking(move || {
-            let mut connection = connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-            work(&mut connection)
+            // A free reader if there is one, else wait for the next in turn.
+            let free = (0..readers.len()).find_map(|i| readers[(first + i) % readers.len()].try_lock().ok());
+            match free {
+                Some(reader) => work(&reader),
+                None => work(&lock(&readers[first % readers.len()])),
+            }
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?
@@ -74,9 +117,13 @@ impl Db {
 
     /// Runs `work` on the connection right here (command-line use, no runtime).
     pub fn blocking<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut connection = self.connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        work(&mut connection)
+        work(&mut lock(&self.connection))
     }
+}
+
+/// Locks a connection; a panic in other work leaves the connection usable.
+fn lock(connection: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
+    connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

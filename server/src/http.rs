@@ -201,7 +201,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiFailure::unauthenticated)?;
         state
             .db
-            .call(move |connection| auth::authenticate(connection, &token))
+            .read(move |connection| auth::authenticate(connection, &token))
             .await?
             .map(Caller)
             .ok_or_else(ApiFailure::unauthenticated)
@@ -313,7 +313,7 @@ async fn existing_webhook(
     tenant: TenantLocator,
     webhook: Locator,
 ) -> Result<WebhookResponse, ApiFailure> {
-    state.db.call(move |c| store::get_webhook(c, tenant, webhook)).await?.ok_or_else(|| webhook_not_found(webhook))
+    state.db.read(move |c| store::get_webhook(c, tenant, webhook)).await?.ok_or_else(|| webhook_not_found(webhook))
 }
 
 /// Fetches one webhook.
@@ -347,7 +347,7 @@ async fn list_webhooks(
 ) -> Result<Json<Vec<WebhookResponse>>, ApiFailure> {
     let tenant = caller.authorize(&tenant, &["webhooks.read", "webhooks.list"])?;
     let filter = parse_filter(query.as_deref().unwrap_or(""))?;
-    let page = state.db.call(move |c| store::list_webhooks(c, tenant, &filter)).await?;
+    let page = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
     Ok(Json(page))
 }
 
@@ -492,7 +492,7 @@ async fn list_diverted(
     let (tenant, webhook) =
         diverted_target(&state, &caller, &["diverted-events.read", "diverted-events.list"], &tenant, &webhook).await?;
     let page = parse_page(query.as_deref().unwrap_or(""))?;
-    Ok(Json(state.db.call(move |c| store::list_diverted(c, tenant, webhook, page)).await?))
+    Ok(Json(state.db.read(move |c| store::list_diverted(c, tenant, webhook, page)).await?))
 }
 
 /// Fetches one diverted event.
@@ -508,7 +508,7 @@ async fn fetch_diverted(
     let event = locator("eventLocator", &event)?;
     state
         .db
-        .call(move |c| store::get_diverted(c, tenant, webhook, event))
+        .read(move |c| store::get_diverted(c, tenant, webhook, event))
         .await?
         .map(Json)
         .ok_or_else(|| diverted_not_found(event))

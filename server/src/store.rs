@@ -53,39 +53,46 @@ fn like_substring(text: &str) -> String {
     pattern
 }
 
-/// Inserts or replaces a webhook, keeping the filter columns and event-type rows in step.
-/// Call it inside a transaction: it writes several rows.
+/// Inserts or replaces a webhook, keeping the filter columns in step with its body.
 pub fn put_webhook(
     connection: &Connection,
     tenant: TenantLocator,
     webhook: &WebhookResponse,
 ) -> Result<(), StoreError> {
-    let tenant = tenant.to_string();
-    let locator = webhook.locator.to_string();
-    connection.execute(
-        "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT (tenant, locator) DO UPDATE SET
-             name = excluded.name, enabled = excluded.enabled, suspended = excluded.suspended, body = excluded.body",
-        params![tenant, locator, webhook.name, webhook.enabled, webhook.suspended, serde_json::to_string(webhook)?],
-    )?;
+    let event_types: String = webhook.event_types.iter().map(|t| format!("\n{t}")).chain(["\n".to_owned()]).collect();
     connection
-        .execute("DELETE FROM webhook_event_types WHERE tenant = ?1 AND locator = ?2", params![tenant, locator])?;
-    let mut insert = connection.prepare_cached(
-        "INSERT OR IGNORE INTO webhook_event_types (tenant, event_type, locator) VALUES (?1, ?2, ?3)",
-    )?;
-    for event_type in &webhook.event_types {
-        insert.execute(params![tenant, event_type, locator])?;
-    }
+        .prepare_cached(
+            "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, event_types, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (tenant, locator) DO UPDATE SET
+                 name = excluded.name, enabled = excluded.enabled, suspended = excluded.suspended,
+                 event_types = excluded.event_types, body = excluded.body",
+        )?
+        .execute(params![
+            tenant.to_string(),
+            webhook.locator.to_string(),
+            webhook.name,
+            webhook.enabled,
+            webhook.suspended,
+            event_types,
+            serde_json::to_string(webhook)?
+        ])?;
     Ok(())
 }
 
 /// One page of a tenant's webhooks in locator (creation) order.
+///
+/// The filters run over the `webhooks_for_filters` index in locator order, stopping
+/// after the page; only the page's JSON bodies are read.
 pub fn list_webhooks(
     connection: &Connection,
     tenant: TenantLocator,
     filter: &WebhookFilter,
 ) -> Result<Vec<WebhookResponse>, StoreError> {
-    let mut sql = String::from("SELECT body FROM webhooks WHERE tenant = ?1");
+    let mut sql = String::from(
+        "SELECT body FROM webhooks WHERE tenant = ?1 AND locator IN (
+             SELECT locator FROM webhooks INDEXED BY webhooks_for_filters WHERE tenant = ?1",
+    );
     let mut values = vec![Value::Text(tenant.to_string())];
     let mut bind = |sql: &mut String, clause: &str, value: Value| {
         values.push(value);
@@ -104,17 +111,18 @@ pub fn list_webhooks(
         bind(&mut sql, " AND (enabled = 1 AND suspended = 0) = ?", Value::Integer(active.into()));
     }
     if !filter.event_types.is_empty() {
-        sql.push_str(" AND locator IN (SELECT locator FROM webhook_event_types WHERE tenant = ?1 AND event_type IN (");
+        sql.push_str(" AND (");
         for (i, event_type) in filter.event_types.iter().enumerate() {
             if i > 0 {
-                sql.push_str(", ");
+                sql.push_str(" OR ");
             }
-            bind(&mut sql, "?", Value::Text(event_type.clone()));
+            bind(&mut sql, "instr(event_types, ?) > 0", Value::Text(format!("\n{event_type}\n")));
         }
-        sql.push_str("))");
+        sql.push(')');
     }
     bind(&mut sql, " ORDER BY locator LIMIT ?", Value::Integer(filter.page.count.into()));
     bind(&mut sql, " OFFSET ?", Value::Integer(filter.page.offset.into()));
+    sql.push_str(") ORDER BY locator");
 
     let mut statement = connection.prepare_cached(&sql)?;
     let bodies = statement.query_map(params_from_iter(values), |row| row.get::<_, String>(0))?;
