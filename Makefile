@@ -6,7 +6,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_COLOR := never
 LOGS := .make
 
-.PHONY: dev test bench setup setup-test lint unit site size e2e summary clean
+.PHONY: dev test bench screenshots setup setup-test lint unit site size e2e summary clean
 
 ## make dev: the reference server with demo data (8081) and the dashboard (8080).
 dev: setup
@@ -20,6 +20,10 @@ test: setup-test
 ## make bench: measurements, not tests (prints ratios measured in one run).
 bench: setup
 	cargo run --quiet --profile server-release -p webhooks-server --example load
+
+## make screenshots: the pictures under docs/screenshots (release site, real server).
+screenshots: setup-test site
+	cd end2end && npx playwright test --project=screenshots
 
 setup:
 	@scripts/setup.sh
@@ -45,7 +49,7 @@ size:
 
 e2e:
 	@mkdir -p $(LOGS)
-	cd end2end && npx playwright test 2>&1 | tee ../$(LOGS)/e2e.log
+	cd end2end && npx playwright test --project=e2e 2>&1 | tee ../$(LOGS)/e2e.log
 
 # Repeats the closing lines of every runner, so that the output ends with them.
 summary:

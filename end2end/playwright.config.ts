@@ -10,6 +10,11 @@ const port = Number(process.env.E2E_PORT ?? 8091);
 
 export default defineConfig({
   testDir: './tests',
+  projects: [
+    { name: 'e2e', testMatch: '**/*.spec.ts' },
+    // `make screenshots`: the pictures under docs/screenshots, not a test.
+    { name: 'screenshots', testMatch: '**/*.shots.ts' },
+  ],
   timeout: 30_000,
   expect: { timeout: 5_000 },
   fullyParallel: true,
@@ -41,5 +46,6 @@ export default defineConfig({
     timeout: 60_000,
     stdout: 'ignore',
     stderr: 'pipe',
+    env: { RUST_LOG: 'warn' },
   },
 });

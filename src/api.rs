@@ -1,138 +1,381 @@
-//! Every call to the Webhooks API. Each returns `Result<T, ApiError>`.
+//! Every call to the Webhooks API, through one [`ApiClient`] kept in context. Each call
+//! returns `Result<T, ApiError>`; `ApiError` says in words what happened and what to do.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use std::cell::Cell;
+use std::rc::Rc;
+use std::time::Duration;
+
+use gloo_net::http::{Method, RequestBuilder};
+use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use webhooks_api::{paths, ErrorBody, TenantLocator, WebhookList, WebhookResponse};
+use webhooks_api::{paths, ErrorBody, Locator, TenantLocator, WebhookList, WebhookResponse};
 
-use crate::session;
+use crate::session::Connection;
 
-/// What went wrong with a call, each with a message that says what to do.
+/// How long a call may take before it is abandoned.
+pub const TIMEOUT: Duration = Duration::from_secs(15);
+/// The longest `Retry-After` that a read waits out by itself before one retry.
+const MAX_AUTOMATIC_RETRY_WAIT_SECONDS: u32 = 5;
+
+/// What went wrong with a call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ApiError {
-    /// No token in this tab.
-    #[error("You are not signed in: open the dashboard through a link that carries a token (make dev prints one).")]
-    NoToken,
+    /// No token yet.
+    #[error("You are not signed in. Open the connection page and enter a token.")]
+    NotSignedIn,
     /// The request never got an answer.
-    #[error("The API could not be reached ({0}). Check that the server is running and the address is right, then try again.")]
+    #[error("The API could not be reached ({0}). Check your network and that the API's address on the connection page is right, then try again.")]
     Network(String),
-    /// 401: the token is missing, wrong or revoked.
-    #[error("The API did not accept your token (401). Sign in again with a valid token.")]
-    Unauthorized,
-    /// 403: the token lacks a permission or the tenant.
-    #[error("Your token is not allowed to do this (403): {0}. Ask for a token with that permission.")]
-    Forbidden(String),
-    /// 404: no such tenant or webhook.
-    #[error("Not found (404): {0}. It may have been deleted; go back to the list.")]
-    NotFound(String),
-    /// 400: the request was refused, perhaps with per-field reasons.
-    #[error("The API refused the request (400): {message}")]
+    /// No answer within [`TIMEOUT`].
+    #[error("The API did not answer within 15 seconds. It may be overloaded or unreachable; try again in a moment.")]
+    Timeout,
+    /// 400: the request was refused, with per-field reasons when the API gave them.
+    #[error("The API refused the request: {message}. Correct what is marked and try again.")]
     BadRequest {
         /// The server's message.
         message: String,
         /// Field path → reason.
         field_errors: Vec<(String, String)>,
     },
-    /// Any other non-2xx status.
-    #[error("The API answered {status}: {message}. Try again in a moment.")]
-    Status {
-        /// The HTTP status.
-        status: u16,
-        /// The server's message, or the reason phrase.
+    /// 401: the token is missing, wrong, expired or revoked.
+    #[error(
+        "The API did not accept your token (401): it is wrong, expired or revoked. Sign in again with a valid token."
+    )]
+    Unauthorized,
+    /// 403: a missing permission, or no access to the tenant.
+    #[error("{}", forbidden_message(.permission, .message))]
+    Forbidden {
+        /// The missing permission, when the API named one (`webhooks.write`).
+        permission: Option<String>,
+        /// The server's message.
         message: String,
     },
-    /// A 2xx answer whose body is not what the contract says.
-    #[error("The API's answer could not be read ({0}). The server may be a different version; check its address.")]
+    /// 404: no such tenant resource.
+    #[error("Not found (404): {0}. It may have been deleted; go back to the list.")]
+    NotFound(String),
+    /// 409: changed by someone else.
+    #[error("Someone else changed this at the same time (409): {0}. Reload it and make your change again.")]
+    Conflict(String),
+    /// 413: the body is too large.
+    #[error("The request is too large for the API (413). Remove some headers or event types and try again.")]
+    PayloadTooLarge,
+    /// 429: too many requests.
+    #[error("{}", rate_limited_message(.retry_after_seconds))]
+    RateLimited {
+        /// What `Retry-After` asked for, in seconds.
+        retry_after_seconds: Option<u32>,
+    },
+    /// 5xx: the API failed.
+    #[error("The API failed ({status}): {message}. This is not caused by what you did; try again in a moment, and tell the API's operator if it keeps happening.")]
+    Server {
+        /// The HTTP status.
+        status: u16,
+        /// The server's message, or the status.
+        message: String,
+    },
+    /// Any other unexpected status.
+    #[error("The API answered {status}: {message}.")]
+    Unexpected {
+        /// The HTTP status.
+        status: u16,
+        /// The server's message, or the status.
+        message: String,
+    },
+    /// A 2xx answer that is not the JSON the contract describes.
+    #[error("The API's answer could not be read ({0}). Check that the address on the connection page is an EC API.")]
     UnreadableBody(String),
 }
 
+fn forbidden_message(permission: &Option<String>, message: &str) -> String {
+    match permission {
+        Some(permission) => {
+            format!("Your token lacks the permission {permission} (403). Ask an administrator for a token that has it.")
+        }
+        None => format!(
+            "Your token is not allowed to do this (403): {message}. Check the tenant, or ask for a token with access."
+        ),
+    }
+}
+
+fn rate_limited_message(retry_after_seconds: &Option<u32>) -> String {
+    match retry_after_seconds {
+        Some(seconds) => format!("The API is receiving too many requests (429). Try again in {seconds} s."),
+        None => "The API is receiving too many requests (429). Wait a moment and try again.".to_owned(),
+    }
+}
+
+/// The first `group.permission` word in a message, e.g. `webhooks.write`.
+fn permission_in(message: &str) -> Option<String> {
+    message
+        .split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | ':' | '"' | '\'' | '(' | ')'))
+        .map(|word| word.trim_end_matches('.'))
+        .find(|word| {
+            word.split_once('.').is_some_and(|(group, permission)| {
+                let part = |p: &str| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c == '-');
+                part(group) && part(permission)
+            })
+        })
+        .map(str::to_owned)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is not used by EC and reads as none).
+pub fn parse_retry_after(value: Option<&str>) -> Option<u32> {
+    value?.trim().parse().ok()
+}
+
 impl ApiError {
-    /// Maps a non-2xx status and its body text (JSON error body, bare text or empty) to an error.
-    pub fn from_status(status: u16, body: &str) -> Self {
+    /// Maps a non-2xx answer (status, `Retry-After`, body: JSON error body, bare text or empty).
+    pub fn from_status(status: u16, retry_after_seconds: Option<u32>, body: &str) -> Self {
         let parsed: Option<ErrorBody> = serde_json::from_str(body).ok();
         let message = match &parsed {
-            Some(error) => error.message.clone(),
-            None if body.trim().is_empty() => format!("HTTP {status}"),
-            None => body.trim().chars().take(200).collect(),
+            Some(error) if !error.message.is_empty() => error.message.clone(),
+            _ if body.trim().is_empty() || body.trim_start().starts_with('<') => format!("HTTP {status}"),
+            _ => body.trim().chars().take(200).collect(),
         };
         match status {
-            400 => Self::BadRequest {
+            400 | 422 => Self::BadRequest {
                 message,
                 field_errors: parsed.map(|e| e.field_errors.into_iter().collect()).unwrap_or_default(),
             },
             401 => Self::Unauthorized,
-            403 => Self::Forbidden(message),
+            403 => Self::Forbidden { permission: permission_in(&message), message },
             404 => Self::NotFound(message),
-            _ => Self::Status { status, message },
+            409 => Self::Conflict(message),
+            413 => Self::PayloadTooLarge,
+            429 => Self::RateLimited { retry_after_seconds },
+            500..=599 => Self::Server { status, message },
+            _ => Self::Unexpected { status, message },
+        }
+    }
+
+    /// The permission a 403 named, if any.
+    pub fn missing_permission(&self) -> Option<&str> {
+        match self {
+            Self::Forbidden { permission, .. } => permission.as_deref(),
+            _ => None,
         }
     }
 }
 
-/// The API's base URL: empty, so that calls go to the page's own origin.
-fn url(path: &str) -> String {
-    path.to_owned()
+/// The API client: the connection, and what the shell shows about calls in flight.
+#[derive(Clone, Copy)]
+pub struct ApiClient {
+    /// Where and as whom to call; `None` before sign-in.
+    pub connection: RwSignal<Option<Connection>>,
+    /// Calls under way (the shell's progress bar).
+    pub in_flight: RwSignal<u32>,
+    /// Set by a 401: the shell takes the user to the connection page.
+    pub unauthorized: RwSignal<bool>,
 }
 
-fn authorized(builder: RequestBuilder) -> Result<RequestBuilder, ApiError> {
-    let token = session::token().ok_or(ApiError::NoToken)?;
-    Ok(builder.header("Authorization", &format!("Bearer {token}")))
-}
+/// Counts a call as in flight for as long as it lives.
+struct InFlight(RwSignal<u32>);
 
-async fn read_json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
-    let status = response.status();
-    let body = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
-    if !(200..300).contains(&status) {
-        return Err(ApiError::from_status(status, &body));
+impl InFlight {
+    fn start(counter: RwSignal<u32>) -> Self {
+        counter.update(|n| *n += 1);
+        Self(counter)
     }
-    serde_json::from_str(&body).map_err(|error| ApiError::UnreadableBody(error.to_string()))
 }
 
-/// `GET /event/{tenant}/webhooks/list`: one page of the tenant's webhooks.
-pub async fn list_webhooks(tenant: TenantLocator, offset: u32, count: u32) -> Result<Vec<WebhookResponse>, ApiError> {
-    let offset = offset.to_string();
-    let count = count.to_string();
-    let request = authorized(
-        Request::get(&url(&paths::list_webhooks(&tenant)))
-            .query([("offset", offset.as_str()), ("count", count.as_str())]),
-    )?;
-    let response = request.send().await.map_err(|error| ApiError::Network(error.to_string()))?;
-    read_json::<WebhookList>(response).await.map(|list| list.0)
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.0.try_update(|n| *n = n.saturating_sub(1));
+    }
+}
+
+/// One request: method, path under the base URL, query, JSON body.
+struct Call<'a> {
+    method: Method,
+    path: String,
+    query: &'a [(&'a str, String)],
+    body: Option<String>,
+}
+
+impl ApiClient {
+    /// A client with the saved connection, if any.
+    pub fn new(connection: Option<Connection>) -> Self {
+        Self { connection: RwSignal::new(connection), in_flight: RwSignal::new(0), unauthorized: RwSignal::new(false) }
+    }
+
+    async fn send_once(&self, call: &Call<'_>) -> Result<String, ApiError> {
+        let connection = self.connection.get_untracked().ok_or(ApiError::NotSignedIn)?;
+        let _in_flight = InFlight::start(self.in_flight);
+        let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
+        let timed_out = Rc::new(Cell::new(false));
+        let timer = {
+            let (controller, timed_out) = (controller.clone(), Rc::clone(&timed_out));
+            set_timeout_with_handle(
+                move || {
+                    timed_out.set(true);
+                    controller.abort();
+                },
+                TIMEOUT,
+            )
+            .ok()
+        };
+        let builder = RequestBuilder::new(&format!("{}{}", connection.base_url, call.path))
+            .method(call.method.clone())
+            .query(call.query.iter().map(|(key, value)| (*key, value.as_str())))
+            .header("Authorization", &format!("Bearer {}", connection.token))
+            .abort_signal(Some(&controller.signal()));
+        let request = match &call.body {
+            Some(body) => builder.header("Content-Type", "application/json").body(body.clone()),
+            None => builder.build(),
+        }
+        .map_err(|error| ApiError::Network(error.to_string()))?;
+        let outcome = async {
+            let response = request.send().await.map_err(|error| ApiError::Network(error.to_string()))?;
+            let status = response.status();
+            let retry_after = parse_retry_after(response.headers().get("retry-after").as_deref());
+            let text = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
+            if (200..300).contains(&status) {
+                Ok(text)
+            } else {
+                Err(ApiError::from_status(status, retry_after, &text))
+            }
+        }
+        .await;
+        if let Some(timer) = timer {
+            timer.clear();
+        }
+        match outcome {
+            Err(ApiError::Network(_)) if timed_out.get() => Err(ApiError::Timeout),
+            Err(ApiError::Unauthorized) => {
+                self.unauthorized.set(true);
+                Err(ApiError::Unauthorized)
+            }
+            other => other,
+        }
+    }
+
+    /// Sends a call; a read that meets a short `Retry-After` waits it out and tries once more.
+    async fn send(&self, call: Call<'_>) -> Result<String, ApiError> {
+        match self.send_once(&call).await {
+            Err(ApiError::RateLimited { retry_after_seconds: Some(seconds) })
+                if call.method == Method::GET && seconds <= MAX_AUTOMATIC_RETRY_WAIT_SECONDS =>
+            {
+                gloo_timers::future::sleep(Duration::from_secs(seconds.into())).await;
+                self.send_once(&call).await
+            }
+            other => other,
+        }
+    }
+
+    async fn get<T: DeserializeOwned>(&self, path: String, query: &[(&str, String)]) -> Result<T, ApiError> {
+        let text = self.send(Call { method: Method::GET, path, query, body: None }).await?;
+        serde_json::from_str(&text).map_err(|error| ApiError::UnreadableBody(error.to_string()))
+    }
+
+    /// `GET /event/{tenant}/webhooks/list`: one page of the tenant's webhooks.
+    pub async fn list_webhooks(
+        &self,
+        tenant: TenantLocator,
+        query: &[(&str, String)],
+    ) -> Result<Vec<WebhookResponse>, ApiError> {
+        self.get::<WebhookList>(paths::list_webhooks(&tenant), query).await.map(|list| list.0)
+    }
+
+    /// `GET /event/{tenant}/webhooks/{locator}`: one webhook.
+    pub async fn fetch_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<WebhookResponse, ApiError> {
+        self.get(paths::webhook(&tenant, &locator), &[]).await
+    }
+}
+
+/// The client provided by the app.
+pub fn use_api() -> ApiClient {
+    expect_context::<ApiClient>()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::ApiError;
+    use super::*;
 
     #[test]
-    fn maps_json_error_bodies() {
+    fn maps_json_error_bodies_with_field_errors() {
         let body =
             r#"{"httpStatus":400,"message":"invalid webhook","fieldErrors":{"endpoint.url":"must be absolute"}}"#;
         assert_eq!(
-            ApiError::from_status(400, body),
+            ApiError::from_status(400, None, body),
             ApiError::BadRequest {
                 message: "invalid webhook".into(),
                 field_errors: vec![("endpoint.url".into(), "must be absolute".into())],
             }
         );
+    }
+
+    #[test]
+    fn a_403_names_the_missing_permission() {
+        let error = ApiError::from_status(
+            403,
+            None,
+            r#"{"httpStatus":403,"message":"this token lacks the permission webhooks.write"}"#,
+        );
+        assert_eq!(error.missing_permission(), Some("webhooks.write"));
         assert_eq!(
-            ApiError::from_status(403, r#"{"httpStatus":403,"message":"missing permission webhooks.list"}"#),
-            ApiError::Forbidden("missing permission webhooks.list".into())
+            error.to_string(),
+            "Your token lacks the permission webhooks.write (403). Ask an administrator for a token that has it."
+        );
+        let tenant = ApiError::from_status(
+            403,
+            None,
+            r#"{"httpStatus":403,"message":"this token has no access to tenant 3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a"}"#,
+        );
+        assert_eq!(tenant.missing_permission(), None);
+        assert!(tenant.to_string().contains("no access to tenant"));
+        let dashed = ApiError::from_status(403, None, "missing diverted-events.resend.");
+        assert_eq!(dashed.missing_permission(), Some("diverted-events.resend"));
+    }
+
+    #[test]
+    fn copes_with_bare_text_html_and_empty_bodies() {
+        assert_eq!(ApiError::from_status(401, None, ""), ApiError::Unauthorized);
+        assert_eq!(
+            ApiError::from_status(502, None, "Bad Gateway\n"),
+            ApiError::Server { status: 502, message: "Bad Gateway".into() }
+        );
+        assert_eq!(
+            ApiError::from_status(500, None, "<html><body>nginx</body></html>"),
+            ApiError::Server { status: 500, message: "HTTP 500".into() }
+        );
+        assert_eq!(
+            ApiError::from_status(418, None, ""),
+            ApiError::Unexpected { status: 418, message: "HTTP 418".into() }
         );
     }
 
     #[test]
-    fn copes_with_bare_text_and_empty_bodies() {
-        assert_eq!(ApiError::from_status(401, ""), ApiError::Unauthorized);
-        assert_eq!(
-            ApiError::from_status(502, "Bad Gateway\n"),
-            ApiError::Status { status: 502, message: "Bad Gateway".into() }
-        );
-        assert_eq!(ApiError::from_status(500, "   "), ApiError::Status { status: 500, message: "HTTP 500".into() });
+    fn every_status_the_contract_names_has_its_variant() {
+        assert!(matches!(ApiError::from_status(404, None, ""), ApiError::NotFound(_)));
+        assert!(matches!(ApiError::from_status(409, None, ""), ApiError::Conflict(_)));
+        assert_eq!(ApiError::from_status(413, None, ""), ApiError::PayloadTooLarge);
+        assert_eq!(ApiError::from_status(429, Some(7), ""), ApiError::RateLimited { retry_after_seconds: Some(7) });
+        assert!(ApiError::from_status(429, Some(7), "").to_string().contains("Try again in 7 s"));
+        assert!(ApiError::from_status(503, None, "").to_string().contains("try again in a moment"));
     }
 
     #[test]
-    fn messages_say_what_to_do() {
-        let message = ApiError::Forbidden("missing permission webhooks.list".into()).to_string();
-        assert!(message.contains("webhooks.list"));
-        assert!(message.contains("Ask for a token"));
+    fn retry_after_in_seconds() {
+        assert_eq!(parse_retry_after(Some("3")), Some(3));
+        assert_eq!(parse_retry_after(Some(" 12 ")), Some(12));
+        assert_eq!(parse_retry_after(Some("Wed, 21 Oct 2026 07:28:00 GMT")), None);
+        assert_eq!(parse_retry_after(None), None);
+    }
+
+    #[test]
+    fn every_message_says_what_to_do() {
+        let errors = [
+            ApiError::NotSignedIn,
+            ApiError::Network("TypeError: Failed to fetch".into()),
+            ApiError::Timeout,
+            ApiError::Unauthorized,
+            ApiError::PayloadTooLarge,
+            ApiError::UnreadableBody("expected value".into()),
+        ];
+        for error in errors {
+            let message = error.to_string();
+            let advice = ["try again", "Try again", "Sign in", "Check", "Open the connection page", "Remove"];
+            assert!(advice.iter().any(|a| message.contains(a)), "{message}");
+        }
     }
 }

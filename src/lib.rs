@@ -1,36 +1,56 @@
 //! The webhooks admin console: a Leptos client-side app that calls EC's Webhooks API.
 //!
 //! `main.rs` mounts [`App`]; pages live in `pages/`, widgets in `components/`, every
-//! HTTP call in [`api`], and the sign-in token's handling in [`session`].
+//! HTTP call in [`api`], the runtime configuration in [`config`], and where the token
+//! and tenants are kept in [`session`].
 
 pub mod api;
 mod components;
+pub mod config;
 mod pages;
 pub mod session;
 pub mod status;
+pub mod theme;
 
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
-use crate::pages::{Home, NotFound, WebhookListPage};
+use crate::api::ApiClient;
+use crate::components::toast::Toasts;
+use crate::components::Shell;
+use crate::config::AppConfig;
+use crate::pages::{ConnectPage, Home, NotFound, WebhookDetailPage, WebhookListPage};
 
-/// The whole app: adopts a token handed over in the URL fragment, then routes.
+/// The whole app: adopts a token handed over in the URL fragment, loads `config.json`,
+/// provides the API client and toasts, and routes.
 #[component]
 pub fn App() -> impl IntoView {
     session::adopt_token_from_location();
+    let client = ApiClient::new(session::load_connection());
+    let config = RwSignal::new(AppConfig::default());
+    let toasts = Toasts::new();
+    provide_context(client);
+    provide_context(config);
+    provide_context(toasts);
+    spawn_local(async move {
+        match config::load().await {
+            Ok(loaded) => config.set(loaded),
+            Err(error) => toasts.error(error.to_string()),
+        }
+    });
+
     view! {
         <Router>
-            <header class="app-header">
-                <a class="brand" href="/">"Webhooks"</a>
-                <span class="brand-sub">"Socotra Enterprise Core"</span>
-            </header>
-            <main id="main">
+            <Shell>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
+                    <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
+                    <Route path=path!("/tenants/:tenant/webhooks/:locator") view=WebhookDetailPage />
                 </Routes>
-            </main>
+            </Shell>
         </Router>
     }
 }

@@ -1,7 +1,10 @@
 //! Widgets shared by pages.
 
 mod error_panel;
+pub mod shell;
+pub mod toast;
 mod webhook_table;
 
 pub use error_panel::ErrorPanel;
+pub use shell::Shell;
 pub use webhook_table::WebhookTable;

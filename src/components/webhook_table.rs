@@ -1,13 +1,13 @@
 //! The table of webhooks.
 
 use leptos::prelude::*;
-use webhooks_api::WebhookResponse;
+use webhooks_api::{TenantLocator, WebhookResponse};
 
 use crate::status::WebhookStatus;
 
 /// One row per webhook: name, endpoint URL, event types, status.
 #[component]
-pub fn WebhookTable(webhooks: Vec<WebhookResponse>) -> impl IntoView {
+pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> impl IntoView {
     if webhooks.is_empty() {
         return view! { <p class="empty" data-testid="empty-list">"This tenant has no webhooks yet."</p> }.into_any();
     }
@@ -23,7 +23,7 @@ pub fn WebhookTable(webhooks: Vec<WebhookResponse>) -> impl IntoView {
             </thead>
             <tbody>
                 <For each=move || webhooks.clone() key=|webhook| webhook.locator let:webhook>
-                    <WebhookRow webhook />
+                    <WebhookRow tenant webhook />
                 </For>
             </tbody>
         </table>
@@ -33,12 +33,15 @@ pub fn WebhookTable(webhooks: Vec<WebhookResponse>) -> impl IntoView {
 
 /// One webhook's row.
 #[component]
-fn WebhookRow(webhook: WebhookResponse) -> impl IntoView {
+fn WebhookRow(tenant: TenantLocator, webhook: WebhookResponse) -> impl IntoView {
     let status = WebhookStatus::of(&webhook);
     let event_types = webhook.event_types.join(", ");
+    let href = format!("/tenants/{tenant}/webhooks/{}", webhook.locator);
     view! {
         <tr data-testid="webhook-row">
-            <th scope="row">{webhook.name}</th>
+            <th scope="row">
+                <a href=href>{webhook.name}</a>
+            </th>
             <td class="url">{webhook.endpoint.url}</td>
             <td class="event-types">{event_types}</td>
             <td>

@@ -1,24 +1,18 @@
-//! `/`: back to the last tenant, or how to get in.
+//! `/`: the last tenant when signed in, else the connection page.
 
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::api::use_api;
 use crate::session;
 
-/// Sends the user to the tenant they last opened, or explains how to sign in.
+/// Sends the user on: to the tenant they last opened, or to sign in.
 #[component]
 pub fn Home() -> impl IntoView {
-    match session::last_tenant() {
-        Some(tenant) => view! { <Redirect path=format!("/tenants/{tenant}/webhooks") /> }.into_any(),
-        None => view! {
-            <section class="panel">
-                <h1>"Welcome"</h1>
-                <p>
-                    "Open the dashboard through the link that "<code>"make dev"</code>
-                    " prints: it signs you in to the demo tenant."
-                </p>
-            </section>
-        }
-        .into_any(),
-    }
+    let signed_in = use_api().connection.get_untracked().is_some();
+    let path = match session::last_tenant() {
+        Some(tenant) if signed_in => format!("/tenants/{tenant}/webhooks"),
+        _ => "/connect".to_owned(),
+    };
+    view! { <Redirect path /> }
 }

@@ -1,9 +1,13 @@
 //! One module per route.
 
+mod connect;
 mod home;
 mod not_found;
+mod webhook_detail;
 mod webhook_list;
 
+pub use connect::ConnectPage;
 pub use home::Home;
 pub use not_found::NotFound;
+pub use webhook_detail::WebhookDetailPage;
 pub use webhook_list::WebhookListPage;

@@ -1,0 +1,94 @@
+//! Toasts: short messages about what just happened, read out by screen readers.
+
+use std::time::Duration;
+
+use leptos::prelude::*;
+
+/// How long a toast stays.
+const TOAST_LIFETIME: Duration = Duration::from_secs(6);
+
+/// Whether a toast reports success or failure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ToastKind {
+    /// Something was done.
+    Success,
+    /// Something failed.
+    Error,
+}
+
+/// One toast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toast {
+    id: u64,
+    kind: ToastKind,
+    message: String,
+}
+
+/// The app's toasts, provided in context.
+#[derive(Clone, Copy)]
+pub struct Toasts {
+    shown: RwSignal<Vec<Toast>>,
+    next_id: StoredValue<u64>,
+}
+
+impl Toasts {
+    /// No toasts yet.
+    pub fn new() -> Self {
+        Self { shown: RwSignal::new(Vec::new()), next_id: StoredValue::new(0) }
+    }
+
+    /// Shows a toast for a while.
+    pub fn show(&self, kind: ToastKind, message: impl Into<String>) {
+        let id = self.next_id.get_value();
+        self.next_id.set_value(id + 1);
+        self.shown.update(|shown| shown.push(Toast { id, kind, message: message.into() }));
+        let this = *self;
+        set_timeout(move || this.dismiss(id), TOAST_LIFETIME);
+    }
+
+    /// Reports success.
+    pub fn success(&self, message: impl Into<String>) {
+        self.show(ToastKind::Success, message);
+    }
+
+    /// Reports a failure.
+    pub fn error(&self, message: impl Into<String>) {
+        self.show(ToastKind::Error, message);
+    }
+
+    fn dismiss(&self, id: u64) {
+        self.shown.try_update(|shown| shown.retain(|toast| toast.id != id));
+    }
+}
+
+impl Default for Toasts {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The toasts in context.
+pub fn use_toasts() -> Toasts {
+    expect_context::<Toasts>()
+}
+
+/// Where toasts appear: a live region, so that they are announced.
+#[component]
+pub fn ToastRegion() -> impl IntoView {
+    let toasts = use_toasts();
+    view! {
+        <div class="toasts" role="status" aria-live="polite" data-testid="toasts">
+            <For each=move || toasts.shown.get() key=|toast| toast.id let:toast>
+                <div class=match toast.kind {
+                    ToastKind::Success => "toast toast-success",
+                    ToastKind::Error => "toast toast-error",
+                }>
+                    <span>{toast.message}</span>
+                    <button type="button" class="toast-close" aria-label="Dismiss" on:click=move |_| toasts.dismiss(toast.id)>
+                        "×"
+                    </button>
+                </div>
+            </For>
+        </div>
+    }
+}
