@@ -8,7 +8,7 @@ use std::time::Duration;
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use webhooks_api::{paths, ErrorBody, Locator, TenantLocator, WebhookList, WebhookResponse};
+use webhooks_api::{paths, ErrorBody, Locator, TenantLocator, UpdateWebhookRequest, WebhookList, WebhookResponse};
 
 use crate::session::Connection;
 
@@ -166,6 +166,8 @@ pub struct ApiClient {
     pub in_flight: RwSignal<u32>,
     /// Set by a 401: the shell takes the user to the connection page.
     pub unauthorized: RwSignal<bool>,
+    /// Permissions a 403 said this token lacks (write actions are then disabled).
+    pub denied: RwSignal<Vec<String>>,
 }
 
 /// Counts a call as in flight for as long as it lives.
@@ -195,7 +197,12 @@ struct Call<'a> {
 impl ApiClient {
     /// A client with the saved connection, if any.
     pub fn new(connection: Option<Connection>) -> Self {
-        Self { connection: RwSignal::new(connection), in_flight: RwSignal::new(0), unauthorized: RwSignal::new(false) }
+        Self {
+            connection: RwSignal::new(connection),
+            in_flight: RwSignal::new(0),
+            unauthorized: RwSignal::new(false),
+            denied: RwSignal::new(Vec::new()),
+        }
     }
 
     async fn send_once(&self, call: &Call<'_>) -> Result<String, ApiError> {
@@ -245,6 +252,15 @@ impl ApiClient {
                 self.unauthorized.set(true);
                 Err(ApiError::Unauthorized)
             }
+            Err(error @ ApiError::Forbidden { permission: Some(_), .. }) => {
+                let permission = error.missing_permission().unwrap_or_default().to_owned();
+                self.denied.update(|denied| {
+                    if !denied.contains(&permission) {
+                        denied.push(permission);
+                    }
+                });
+                Err(error)
+            }
             other => other,
         }
     }
@@ -263,8 +279,19 @@ impl ApiClient {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: String, query: &[(&str, String)]) -> Result<T, ApiError> {
-        let text = self.send(Call { method: Method::GET, path, query, body: None }).await?;
-        serde_json::from_str(&text).map_err(|error| ApiError::UnreadableBody(error.to_string()))
+        decode(&self.send(Call { method: Method::GET, path, query, body: None }).await?)
+    }
+
+    async fn send_json<T: DeserializeOwned>(&self, method: Method, path: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
+        let body = serde_json::to_string(body).map_err(|error| ApiError::UnreadableBody(error.to_string()))?;
+        decode(&self.send(Call { method, path, query: &[], body: Some(body) }).await?)
+    }
+
+    /// Why an action that needs `permission` is unavailable, if this token lacks it.
+    pub fn lacks(&self, permission: &str) -> Option<String> {
+        self.denied
+            .with(|denied| denied.iter().any(|p| p == permission))
+            .then(|| format!("Your token lacks the permission {permission}"))
     }
 
     /// `GET /event/{tenant}/webhooks/list`: one page of the tenant's webhooks.
@@ -280,6 +307,33 @@ impl ApiClient {
     pub async fn fetch_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<WebhookResponse, ApiError> {
         self.get(paths::webhook(&tenant, &locator), &[]).await
     }
+
+    /// `PATCH /event/{tenant}/webhooks/{locator}`: an add/remove update; the webhook after it.
+    pub async fn update_webhook(
+        &self,
+        tenant: TenantLocator,
+        locator: Locator,
+        update: &UpdateWebhookRequest,
+    ) -> Result<WebhookResponse, ApiError> {
+        self.send_json(Method::PATCH, paths::webhook(&tenant, &locator), update).await
+    }
+
+    /// `PATCH …/{locator}/unsuspend`: clears a suspension.
+    pub async fn unsuspend_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<(), ApiError> {
+        let path = format!("{}/unsuspend", paths::webhook(&tenant, &locator));
+        self.send(Call { method: Method::PATCH, path, query: &[], body: None }).await.map(drop)
+    }
+
+    /// `DELETE /event/{tenant}/webhooks/{locator}`.
+    pub async fn delete_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<(), ApiError> {
+        self.send(Call { method: Method::DELETE, path: paths::webhook(&tenant, &locator), query: &[], body: None })
+            .await
+            .map(drop)
+    }
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|error| ApiError::UnreadableBody(error.to_string()))
 }
 
 /// The client provided by the app.

@@ -5,8 +5,11 @@
 //! and tenants are kept in [`session`].
 
 pub mod api;
+pub mod bulk;
 mod components;
 pub mod config;
+pub mod format;
+pub mod list_query;
 mod pages;
 pub mod session;
 pub mod status;

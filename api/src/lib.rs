@@ -35,6 +35,7 @@
 //! assert_eq!(WebhookDraft::from(&apply(&original, &update).unwrap()), edited);
 //! ```
 
+pub mod catalog;
 mod draft;
 mod locator;
 #[cfg(any(test, feature = "proptest"))]

@@ -327,16 +327,39 @@ pub struct UpdateWebhookRequest {
 pub struct WebhookList(pub Vec<WebhookResponse>);
 
 impl<'de> Deserialize<'de> for WebhookList {
+    // A visitor rather than an untagged enum: serde's untagged buffering costs ~20 kB of wasm.
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Bare(Vec<WebhookResponse>),
-            Wrapped { items: Vec<WebhookResponse> },
+        struct ListVisitor;
+
+        impl<'de> serde::de::Visitor<'de> for ListVisitor {
+            type Value = WebhookList;
+
+            fn expecting(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                formatter.write_str("an array of webhooks, or an object with `items`")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<WebhookList, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(WebhookList(items))
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<WebhookList, A::Error> {
+                let mut items = None;
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    if key == "items" {
+                        items = Some(map.next_value()?);
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                items.map(WebhookList).ok_or_else(|| serde::de::Error::missing_field("items"))
+            }
         }
-        Ok(match Shape::deserialize(deserializer)? {
-            Shape::Bare(items) | Shape::Wrapped { items } => Self(items),
-        })
+
+        deserializer.deserialize_any(ListVisitor)
     }
 }
 

@@ -8,46 +8,18 @@ use std::time::{Duration, Instant};
 
 use reqwest::{Client, Method};
 use serde_json::json;
-use webhooks_api::{CreateEndpointRequest, CreateWebhookRequest, FailureHandlingCreateRequest, Locator, TenantLocator};
+use webhooks_api::{Locator, TenantLocator};
 use webhooks_server::db::Db;
-use webhooks_server::{auth, store, AppState, RouterOptions};
+use webhooks_server::{auth, demo, AppState, RouterOptions};
 
 const BIG_TENANT_WEBHOOKS: u32 = 100_000;
 const OTHER_TENANTS: u32 = 10;
 const OTHER_TENANT_WEBHOOKS: u32 = 10_000;
 const CONCURRENCY: usize = 2;
-const EVENT_TYPES: [&str; 6] = [
-    "billing.invoice.generate",
-    "billing.payment.post",
-    "policy.change.issue",
-    "claim.fnol.create",
-    "contact.created",
-    "document.ready",
-];
+use demo::MANY_EVENT_TYPES as EVENT_TYPES;
 
 fn seed(db: &Db, tenant: TenantLocator, count: u32, first_locator: u128) {
-    let words = ["Invoices", "Payments", "Policy", "Claims", "Contacts", "Documents", "Ledger", "CRM", "ERP", "Audit"];
-    db.blocking(|c| {
-        let transaction = c.transaction()?;
-        for n in 0..count {
-            let request = CreateWebhookRequest {
-                name: format!("{} {} #{n}", words[n as usize % 10], words[(n as usize / 10) % 10]),
-                enabled: Some(n % 7 != 0),
-                endpoint: CreateEndpointRequest {
-                    url: format!("https://hooks{}.example.com/in", n % 50),
-                    ..Default::default()
-                },
-                failure_handling: Some(FailureHandlingCreateRequest { divert: Some(n % 2 == 0), ..Default::default() }),
-                event_types: (0..1 + n as usize % 3).map(|i| EVENT_TYPES[(n as usize + i) % 6].to_owned()).collect(),
-            };
-            let mut webhook = request.into_response(Locator::from_ulid(ulid::Ulid(first_locator + u128::from(n))));
-            webhook.suspended = n % 11 == 0;
-            webhook.suspended_at = webhook.suspended.then(|| "2026-11-27T10:00:00Z".to_owned());
-            store::put_webhook(&transaction, tenant, &webhook)?;
-        }
-        Ok(transaction.commit()?)
-    })
-    .unwrap();
+    db.blocking(|c| demo::seed_many(c, tenant, count, first_locator, time::OffsetDateTime::now_utc())).unwrap();
 }
 
 /// One measured scenario.

@@ -363,6 +363,46 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
     Ok(tenant)
 }
 
+const WORDS: [&str; 10] = ["Invoices", "Payments", "Policy", "Claims", "Contacts", "Documents", "Ledger", "CRM", "ERP", "Audit"];
+/// The event types `seed_many` gives out, in turn.
+pub const MANY_EVENT_TYPES: [&str; 6] = [
+    "billing.invoice.generate",
+    "billing.payment.post",
+    "policy.change.issue",
+    "claim.fnol.create",
+    "contact.created",
+    "document.ready",
+];
+
+/// Adds `count` varied webhooks to `tenant` in one transaction (for tests, benchmarks and
+/// demos of large tenants): webhook `n` is named from two words and `#n`, is disabled
+/// when `n % 7 == 0`, suspended when `n % 11 == 0`, and has 1 to 3 of six event types.
+/// Locators follow `first_locator`, so that list order is `n` order.
+pub fn seed_many(
+    connection: &mut Connection,
+    tenant: TenantLocator,
+    count: u32,
+    first_locator: u128,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let transaction = connection.transaction()?;
+    for n in 0..count {
+        let i = n as usize;
+        let request = CreateWebhookRequest {
+            name: format!("{} {} #{n}", WORDS[i % 10], WORDS[(i / 10) % 10]),
+            enabled: Some(n % 7 != 0),
+            endpoint: CreateEndpointRequest { url: format!("https://hooks{}.example.com/in", n % 50), ..Default::default() },
+            failure_handling: Some(FailureHandlingCreateRequest { divert: Some(n % 2 == 0), ..Default::default() }),
+            event_types: (0..1 + i % 3).map(|k| MANY_EVENT_TYPES[(i + k) % 6].to_owned()).collect(),
+        };
+        let mut webhook = request.into_response(Locator::from_ulid(ulid::Ulid(first_locator + u128::from(n))));
+        webhook.suspended = n % 11 == 0;
+        webhook.suspended_at = webhook.suspended.then(|| timestamp::format(now - Duration::minutes(i64::from(n))));
+        store::put_webhook(&transaction, tenant, &webhook)?;
+    }
+    Ok(transaction.commit()?)
+}
+
 /// Issues a token for the demo tenant with every permission.
 pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<String, StoreError> {
     let grants: BTreeSet<Grant> = auth::ALL_GRANTS.iter().map(|g| g.parse().expect("known grants are valid")).collect();
@@ -373,6 +413,23 @@ pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<Str
 mod tests {
     use super::*;
     use crate::db::Db;
+
+    #[test]
+    fn seeds_many_in_locator_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("m.sqlite3")).unwrap();
+        let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
+        db.blocking(|c| {
+            seed_many(c, tenant, 30, 1 << 100, OffsetDateTime::now_utc())?;
+            let all = list_webhooks(c, tenant, &WebhookFilter { page: Page { offset: 0, count: 100 }, ..Default::default() })?;
+            assert_eq!(all.len(), 30);
+            assert_eq!(all[12].name, "Policy Payments #12");
+            assert_eq!(all.iter().filter(|w| w.suspended).count(), 3);
+            assert_eq!(all.iter().filter(|w| !w.enabled).count(), 5);
+            Ok(())
+        })
+        .unwrap();
+    }
     use crate::store::{list_webhooks, Page, WebhookFilter};
 
     #[test]

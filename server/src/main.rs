@@ -25,6 +25,18 @@ enum Command {
     /// Issue, list or revoke bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Add many generated webhooks to a tenant (tests, benchmarks, demos of large tenants).
+    Seed {
+        /// SQLite database file.
+        #[arg(long)]
+        database: PathBuf,
+        /// The tenant to fill.
+        #[arg(long)]
+        tenant: TenantLocator,
+        /// How many webhooks to add.
+        #[arg(long)]
+        count: u32,
+    },
 }
 
 #[derive(clap::Args)]
@@ -97,6 +109,16 @@ fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Token(command) => token(command),
+        Command::Seed { database, tenant, count } => {
+            let now = time::OffsetDateTime::now_utc();
+            // Locators from the current time on, after any the tenant already has.
+            let first = ulid::Ulid::from_parts(now.unix_timestamp() as u64 * 1000, 0).0;
+            open(&database)?
+                .blocking(|c| demo::seed_many(c, tenant, count, first, now))
+                .map_err(|error| error.to_string())?;
+            println!("added {count} webhooks to tenant {tenant}");
+            Ok(())
+        }
     }
 }
 

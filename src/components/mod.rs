@@ -1,6 +1,8 @@
 //! Widgets shared by pages.
 
+pub mod confirm;
 mod error_panel;
+pub mod event_type_picker;
 pub mod shell;
 pub mod toast;
 mod webhook_table;

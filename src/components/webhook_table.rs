@@ -1,52 +1,412 @@
-//! The table of webhooks.
+//! The table of webhooks: selection (with shift-click ranges), row actions, bulk actions.
+
+use std::collections::BTreeSet;
 
 use leptos::prelude::*;
-use webhooks_api::{TenantLocator, WebhookResponse};
+use leptos::task::spawn_local;
+use webhooks_api::{Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse};
 
+use crate::api::{use_api, ApiClient, ApiError};
+use crate::bulk::{run_bulk, BulkReport, BULK_CONCURRENCY};
+use crate::components::confirm::{ConfirmDialog, Confirmation};
+use crate::components::toast::{use_toasts, Toasts};
+use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
 use crate::status::WebhookStatus;
 
-/// One row per webhook: name, endpoint URL, event types, status.
+/// How many event types a row shows before "+N".
+const SHOWN_EVENT_TYPES: usize = 3;
+/// The permission every write action needs.
+const WRITE: &str = "webhooks.write";
+
+/// A change to one webhook that the table (or a bulk action) can make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RowAction {
+    /// PATCH `{enabled: true}`.
+    Enable,
+    /// PATCH `{enabled: false}`.
+    Disable,
+    /// PATCH …/unsuspend.
+    Unsuspend,
+    /// DELETE.
+    Delete,
+}
+
+impl RowAction {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Enable => "Enable",
+            Self::Disable => "Disable",
+            Self::Unsuspend => "Unsuspend",
+            Self::Delete => "Delete",
+        }
+    }
+
+    fn past(self) -> &'static str {
+        match self {
+            Self::Enable => "Enabled",
+            Self::Disable => "Disabled",
+            Self::Unsuspend => "Unsuspended",
+            Self::Delete => "Deleted",
+        }
+    }
+
+    /// Calls the API; the webhook after the change (`None` once deleted).
+    async fn run(self, client: ApiClient, tenant: TenantLocator, locator: Locator) -> Result<Option<WebhookResponse>, ApiError> {
+        let enabled = |enabled| UpdateWebhookRequest { enabled: Some(enabled), ..Default::default() };
+        match self {
+            Self::Enable => client.update_webhook(tenant, locator, &enabled(true)).await.map(Some),
+            Self::Disable => client.update_webhook(tenant, locator, &enabled(false)).await.map(Some),
+            Self::Unsuspend => {
+                client.unsuspend_webhook(tenant, locator).await?;
+                client.fetch_webhook(tenant, locator).await.map(Some)
+            }
+            Self::Delete => client.delete_webhook(tenant, locator).await.map(|()| None),
+        }
+    }
+}
+
+/// The rows of the page and what the table does to them.
+#[derive(Clone, Copy)]
+struct TableState {
+    tenant: TenantLocator,
+    rows: RwSignal<Vec<WebhookResponse>>,
+    selected: RwSignal<BTreeSet<Locator>>,
+    anchor: StoredValue<Option<usize>>,
+    confirm: RwSignal<Option<Confirmation>>,
+    client: ApiClient,
+    toasts: Toasts,
+}
+
+impl TableState {
+    /// Puts the outcome of an action on `locator` into the rows.
+    fn apply(&self, locator: Locator, after: Option<WebhookResponse>) {
+        self.rows.update(|rows| match after {
+            Some(webhook) => {
+                if let Some(row) = rows.iter_mut().find(|row| row.locator == locator) {
+                    *row = webhook;
+                }
+            }
+            None => rows.retain(|row| row.locator != locator),
+        });
+        if self.rows.with_untracked(|rows| rows.iter().all(|row| row.locator != locator)) {
+            self.selected.update(|selected| {
+                selected.remove(&locator);
+            });
+        }
+    }
+
+    /// Runs an action on one row, after confirmation where it needs one.
+    fn act(&self, action: RowAction, webhook: &WebhookResponse) {
+        let this = *self;
+        let (locator, name) = (webhook.locator, webhook.name.clone());
+        let run = Callback::new(move |()| {
+            let name = name.clone();
+            spawn_local(async move {
+                match action.run(this.client, this.tenant, locator).await {
+                    Ok(after) => {
+                        this.apply(locator, after);
+                        this.toasts.success(format!("{} “{name}”.", action.past()));
+                    }
+                    Err(error) => this.toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase())),
+                }
+            });
+        });
+        match action {
+            RowAction::Delete => self.confirm.set(Some(Confirmation {
+                title: format!("Delete “{}”?", webhook.name),
+                message: "The webhook and its diverted events are deleted for good. Events will no longer be sent to its endpoint.".into(),
+                confirm_label: "Delete".into(),
+                on_confirm: run,
+            })),
+            RowAction::Unsuspend => self.confirm.set(Some(Confirmation {
+                title: format!("Unsuspend “{}”?", webhook.name),
+                message: "Deliveries to its endpoint start again with the next event. Diverted events stay until you resend or delete them.".into(),
+                confirm_label: "Unsuspend".into(),
+                on_confirm: run,
+            })),
+            RowAction::Enable | RowAction::Disable => run.run(()),
+        }
+    }
+
+    /// Selects or unselects row `index`; with shift, the whole range from the last click.
+    fn click_checkbox(&self, index: usize, on: bool, shift: bool) {
+        let range = match self.anchor.get_value() {
+            Some(anchor) if shift => anchor.min(index)..=anchor.max(index),
+            _ => index..=index,
+        };
+        let locators: Vec<Locator> =
+            self.rows.with_untracked(|rows| rows[range].iter().map(|row| row.locator).collect());
+        self.selected.update(|selected| {
+            for locator in locators {
+                if on {
+                    selected.insert(locator);
+                } else {
+                    selected.remove(&locator);
+                }
+            }
+        });
+        self.anchor.set_value(Some(index));
+    }
+}
+
+/// The table of one page of webhooks.
 #[component]
 pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> impl IntoView {
-    if webhooks.is_empty() {
-        return view! { <p class="empty" data-testid="empty-list">"This tenant has no webhooks yet."</p> }.into_any();
-    }
+    let state = TableState {
+        tenant,
+        rows: RwSignal::new(webhooks),
+        selected: RwSignal::new(BTreeSet::new()),
+        anchor: StoredValue::new(None),
+        confirm: RwSignal::new(None),
+        client: use_api(),
+        toasts: use_toasts(),
+    };
+    let all_selected = move || {
+        state.rows.with(|rows| !rows.is_empty() && state.selected.with(|s| rows.iter().all(|r| s.contains(&r.locator))))
+    };
+    let some_selected = move || state.selected.with(|s| !s.is_empty()) && !all_selected();
+    let select_all = move |on: bool| {
+        state.selected.set(if on { state.rows.with(|rows| rows.iter().map(|r| r.locator).collect()) } else { BTreeSet::new() });
+    };
     view! {
-        <table class="webhooks" data-testid="webhook-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Name"</th>
-                    <th scope="col">"Endpoint"</th>
-                    <th scope="col">"Event types"</th>
-                    <th scope="col">"Status"</th>
-                </tr>
-            </thead>
-            <tbody>
-                <For each=move || webhooks.clone() key=|webhook| webhook.locator let:webhook>
-                    <WebhookRow tenant webhook />
-                </For>
-            </tbody>
-        </table>
+        <BulkBar state />
+        <div class="table-wrap">
+            <table class="webhooks" data-testid="webhook-table">
+                <thead>
+                    <tr>
+                        <th scope="col" class="select">
+                            <input
+                                type="checkbox"
+                                aria-label="Select all on this page"
+                                prop:checked=all_selected
+                                prop:indeterminate=some_selected
+                                on:change=move |e| select_all(event_target_checked(&e))
+                            />
+                        </th>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Endpoint"</th>
+                        <th scope="col">"Event types"</th>
+                        <th scope="col">"Status"</th>
+                        <th scope="col">"Failure handling"</th>
+                        <th scope="col"><span class="sr-only">"Actions"</span></th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For
+                        each=move || state.rows.get().into_iter().enumerate()
+                        key=|(index, w)| (*index, w.locator, w.enabled, w.suspended, w.name.clone())
+                        children=move |(index, webhook)| view! { <WebhookRow state index webhook /> }
+                    />
+                </tbody>
+            </table>
+        </div>
+        <ConfirmDialog pending=state.confirm />
     }
-    .into_any()
 }
 
 /// One webhook's row.
 #[component]
-fn WebhookRow(tenant: TenantLocator, webhook: WebhookResponse) -> impl IntoView {
+fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl IntoView {
     let status = WebhookStatus::of(&webhook);
-    let event_types = webhook.event_types.join(", ");
-    let href = format!("/tenants/{tenant}/webhooks/{}", webhook.locator);
+    let locator = webhook.locator;
+    let href = format!("/tenants/{}/webhooks/{locator}", state.tenant);
+    let (scheme, host, rest) = url_parts(&webhook.endpoint.url);
+    let (scheme, host, rest) = (scheme.to_owned(), host.to_owned(), rest.to_owned());
+    let url = webhook.endpoint.url.clone();
+    let shown: Vec<String> = webhook.event_types.iter().take(SHOWN_EVENT_TYPES).cloned().collect();
+    let hidden: Vec<String> = webhook.event_types.iter().skip(SHOWN_EVENT_TYPES).cloned().collect();
+    let suspended_at = webhook.suspended_at.clone().filter(|_| webhook.suspended);
+    let name = webhook.name.clone();
+    let checked = move || state.selected.with(|s| s.contains(&locator));
+    let copy = {
+        let (url, name) = (url.clone(), name.clone());
+        move |_| {
+            let done = web_sys::window().map(|w| w.navigator().clipboard().write_text(&url));
+            match done {
+                Some(_) => state.toasts.success(format!("Copied the URL of “{name}”.")),
+                None => state.toasts.error("Copying is not available here: select the URL and copy it."),
+            }
+        }
+    };
     view! {
-        <tr data-testid="webhook-row">
+        <tr data-testid="webhook-row" class:selected=checked>
+            <td class="select">
+                <input
+                    type="checkbox"
+                    aria-label=format!("Select {name}")
+                    prop:checked=checked
+                    on:click=move |e: leptos::ev::MouseEvent| state.click_checkbox(index, event_target_checked(&e), e.shift_key())
+                />
+            </td>
             <th scope="row">
-                <a href=href>{webhook.name}</a>
+                <a href=href.clone()>{webhook.name.clone()}</a>
             </th>
-            <td class="url">{webhook.endpoint.url}</td>
-            <td class="event-types">{event_types}</td>
+            <td class="url" title=url.clone()>
+                <span class="muted">{scheme}</span>
+                <strong>{host}</strong>
+                <span class="muted">{rest}</span>
+                <button type="button" class="icon-button" aria-label=format!("Copy the URL of {name}") on:click=copy>
+                    "Copy"
+                </button>
+            </td>
+            <td class="event-types">
+                {shown.into_iter().map(|t| view! { <span class="chip">{t}</span> }).collect_view()}
+                {(!hidden.is_empty()).then(|| view! {
+                    <span class="chip more" tabindex="0" title=hidden.join("\n") aria-label=format!("and {}", hidden.join(", "))>
+                        {format!("+{}", hidden.len())}
+                    </span>
+                })}
+            </td>
             <td>
                 <span class=status.css_class()>{status.label()}</span>
+                {suspended_at.map(|at| {
+                    let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_else(|| at.clone());
+                    view! { <span class="since" title=at>{format!(" since {since}")}</span> }
+                })}
+            </td>
+            <td class="policy">{failure_summary(&webhook.failure_handling)}</td>
+            <td class="row-actions">
+                <RowMenu state webhook href />
             </td>
         </tr>
+    }
+}
+
+/// The actions of one row, in a disclosure menu.
+#[component]
+fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl IntoView {
+    let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
+    let mut actions = vec![toggle];
+    if webhook.suspended {
+        actions.push(RowAction::Unsuspend);
+    }
+    actions.push(RowAction::Delete);
+    let lacks_write = move || state.client.lacks(WRITE);
+    let webhook = StoredValue::new(webhook);
+    // The menu closes once an action is chosen.
+    let menu = NodeRef::<leptos::html::Details>::new();
+    let close = move || {
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+    };
+    view! {
+        <details class="menu" node_ref=menu>
+            <summary aria-label=format!("Actions for {}", webhook.with_value(|w| w.name.clone()))>"⋯"</summary>
+            <div class="menu-items">
+                <a href=href>"View"</a>
+                {actions
+                    .into_iter()
+                    .map(|action| view! {
+                        <button
+                            type="button"
+                            class:danger=action == RowAction::Delete
+                            disabled=move || lacks_write().is_some()
+                            title=lacks_write
+                            on:click=move |_| {
+                                close();
+                                webhook.with_value(|w| state.act(action, w));
+                            }
+                        >
+                            {action.label()}
+                        </button>
+                    })
+                    .collect_view()}
+            </div>
+        </details>
+    }
+}
+
+/// Actions on the selected rows, with progress and a per-webhook report.
+#[component]
+fn BulkBar(state: TableState) -> impl IntoView {
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let report = RwSignal::new(None::<(RowAction, Vec<String>, Vec<(String, String)>)>);
+    let count = move || state.selected.with(BTreeSet::len);
+    let lacks_write = move || state.client.lacks(WRITE);
+    let run = move |action: RowAction| {
+        let targets: Vec<(Locator, String)> = state.rows.with_untracked(|rows| {
+            rows.iter()
+                .filter(|row| state.selected.with_untracked(|s| s.contains(&row.locator)))
+                .map(|row| (row.locator, row.name.clone()))
+                .collect()
+        });
+        let total = targets.len();
+        let go = Callback::new(move |()| {
+            let targets = targets.clone();
+            report.set(None);
+            progress.set(Some((0, total)));
+            spawn_local(async move {
+                let done: BulkReport<(Locator, String)> = run_bulk(
+                    targets,
+                    BULK_CONCURRENCY,
+                    |(locator, _)| async move {
+                        let after = action.run(state.client, state.tenant, locator).await?;
+                        state.apply(locator, after);
+                        Ok::<(), ApiError>(())
+                    },
+                    |so_far| progress.set(Some((so_far.done(), total))),
+                )
+                .await;
+                progress.set(None);
+                // What failed stays selected, so that it can be retried.
+                state.selected.set(done.failed.iter().map(|((locator, _), _)| *locator).collect());
+                report.set(Some((
+                    action,
+                    done.succeeded.into_iter().map(|(_, name)| name).collect(),
+                    done.failed.into_iter().map(|((_, name), why)| (name, why)).collect(),
+                )));
+            });
+        });
+        if action == RowAction::Delete {
+            state.confirm.set(Some(Confirmation {
+                title: format!("Delete {total} webhooks?"),
+                message: "They and their diverted events are deleted for good.".into(),
+                confirm_label: format!("Delete {total}"),
+                on_confirm: go,
+            }));
+        } else {
+            go.run(());
+        }
+    };
+    view! {
+        <div class="bulk" role="region" aria-label="Bulk actions" class:active={move || count() > 0 || report.with(Option::is_some)}>
+            <Show when={move || count() > 0}>
+                <span class="bulk-count">{move || format!("{} selected", count())}</span>
+                {[RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
+                    .into_iter()
+                    .map(|action| view! {
+                        <button
+                            type="button"
+                            class="button"
+                            class:danger=action == RowAction::Delete
+                            disabled=move || progress.with(Option::is_some) || lacks_write().is_some()
+                            title=lacks_write
+                            on:click=move |_| run(action)
+                        >
+                            {format!("{} selected", action.label())}
+                        </button>
+                    })
+                    .collect_view()}
+                <button type="button" class="button subtle" on:click=move |_| state.selected.set(BTreeSet::new())>
+                    "Clear selection"
+                </button>
+            </Show>
+            <div role="status" aria-live="polite" class="bulk-status" data-testid="bulk-status">
+                {move || progress.get().map(|(done, total)| format!("Working… {done} of {total} done"))}
+                {move || report.get().map(|(action, succeeded, failed)| view! {
+                    <div class="bulk-report" data-testid="bulk-report">
+                        <p>{format!("{}: {} succeeded, {} failed.", action.label(), succeeded.len(), failed.len())}</p>
+                        {(!failed.is_empty()).then(|| view! {
+                            <ul class="failures">
+                                {failed.into_iter().map(|(name, why)| view! { <li><strong>{name}</strong>": "{why}</li> }).collect_view()}
+                            </ul>
+                            <p class="hint">"The webhooks that failed are still selected: try again, or clear the selection."</p>
+                        })}
+                        <button type="button" class="link-button" on:click=move |_| report.set(None)>"Dismiss"</button>
+                    </div>
+                })}
+            </div>
+        </div>
     }
 }

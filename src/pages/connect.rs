@@ -171,14 +171,14 @@ pub fn ConnectPage() -> impl IntoView {
                                 check_base_url();
                             }
                         >
-                            <For each=move || config.get().environments key=|e| e.name.clone() let:environment>
+                            {move || config.get().environments.into_iter().map(|environment| view! {
                                 <option
                                     value=environment.api_base_url.clone()
                                     selected=move || base_url.get() == environment.api_base_url
                                 >
                                     {environment.name.clone()}
                                 </option>
-                            </For>
+                            }).collect_view()}
                         </select>
                     </div>
                 </Show>

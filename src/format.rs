@@ -1,0 +1,97 @@
+//! How values read in the table: relative times, URL parts, the failure policy in brief.
+
+use webhooks_api::{FailureHandlingResponse, RetryType};
+
+/// "just now", "5 minutes ago", "3 hours ago", "2 days ago" from two Unix-millisecond times.
+pub fn relative_time(then_ms: f64, now_ms: f64) -> String {
+    let seconds = ((now_ms - then_ms) / 1000.0).max(0.0) as u64;
+    let (amount, unit) = match seconds {
+        0..=59 => return "just now".to_owned(),
+        60..=3_599 => (seconds / 60, "minute"),
+        3_600..=86_399 => (seconds / 3_600, "hour"),
+        _ => (seconds / 86_400, "day"),
+    };
+    format!("{amount} {unit}{} ago", if amount == 1 { "" } else { "s" })
+}
+
+/// An endpoint URL cut into what comes before the host, the host, and the rest.
+pub fn url_parts(url: &str) -> (&str, &str, &str) {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else { return ("", url, "") };
+    let rest = &url[scheme_end..];
+    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    (&url[..scheme_end], &rest[..host_end], &rest[host_end..])
+}
+
+/// The policy in a few words: "3× exponential, divert, suspend", "no retry, alert".
+pub fn failure_summary(policy: &FailureHandlingResponse) -> String {
+    let mut parts = vec![match &policy.retry_strategy {
+        Some(strategy) => format!(
+            "{}× {}",
+            strategy.attempts,
+            match strategy.kind {
+                RetryType::Linear => "linear",
+                RetryType::Exponential => "exponential",
+            }
+        ),
+        None => "no retry".to_owned(),
+    }];
+    if policy.divert {
+        parts.push("divert".to_owned());
+    }
+    if policy.suspend {
+        parts.push("suspend".to_owned());
+    }
+    if policy.alert_endpoint.is_some() {
+        parts.push("alert".to_owned());
+    }
+    parts.join(", ")
+}
+
+/// Unix milliseconds of an RFC 3339 time, as the browser reads it.
+pub fn parse_time_ms(rfc3339: &str) -> Option<f64> {
+    let ms = js_sys::Date::parse(rfc3339);
+    (!ms.is_nan()).then_some(ms)
+}
+
+/// Now, in Unix milliseconds.
+pub fn now_ms() -> f64 {
+    js_sys::Date::now()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use webhooks_api::{EndpointResponse, RetryStrategy};
+
+    #[test]
+    fn relative_times() {
+        let now = 1_000_000_000_000.0;
+        assert_eq!(relative_time(now - 10_000.0, now), "just now");
+        assert_eq!(relative_time(now + 10_000.0, now), "just now");
+        assert_eq!(relative_time(now - 60_000.0, now), "1 minute ago");
+        assert_eq!(relative_time(now - 5.0 * 3_600_000.0, now), "5 hours ago");
+        assert_eq!(relative_time(now - 86_400_000.0, now), "1 day ago");
+        assert_eq!(relative_time(now - 9.0 * 86_400_000.0, now), "9 days ago");
+    }
+
+    #[test]
+    fn url_parts_emphasise_the_host() {
+        assert_eq!(url_parts("https://erp.example.com/a/b?c"), ("https://", "erp.example.com", "/a/b?c"));
+        assert_eq!(url_parts("http://127.0.0.1:8080"), ("http://", "127.0.0.1:8080", ""));
+        assert_eq!(url_parts("no-scheme"), ("", "no-scheme", ""));
+    }
+
+    #[test]
+    fn failure_summaries() {
+        let mut policy = FailureHandlingResponse::default();
+        assert_eq!(failure_summary(&policy), "no retry");
+        policy.retry_strategy = Some(RetryStrategy { kind: RetryType::Exponential, interval: 1000, attempts: 3 });
+        policy.divert = true;
+        policy.suspend = true;
+        assert_eq!(failure_summary(&policy), "3× exponential, divert, suspend");
+        policy.retry_strategy = None;
+        policy.alert_endpoint =
+            Some(EndpointResponse { url: "https://a.example".into(), headers: Default::default(), extras: Default::default() });
+        assert_eq!(failure_summary(&policy), "no retry, divert, suspend, alert");
+    }
+}
