@@ -9,7 +9,8 @@ fn main() {
     let json = std::fs::read_to_string("data/event-types.json").expect("data/event-types.json is readable");
     let catalog: BTreeMap<String, BTreeMap<String, Vec<String>>> =
         serde_json::from_str(&json).expect("data/event-types.json is service → group → [type]");
-    let mut source = String::from("/// service, group, event types (sorted).\npub static GROUPS: &[(&str, &str, &[&str])] = &[\n");
+    let mut source =
+        String::from("/// service, group, event types (sorted).\npub static GROUPS: &[(&str, &str, &[&str])] = &[\n");
     for (service, groups) in &catalog {
         for (group, types) in groups {
             let mut types = types.clone();

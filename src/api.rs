@@ -282,7 +282,12 @@ impl ApiClient {
         decode(&self.send(Call { method: Method::GET, path, query, body: None }).await?)
     }
 
-    async fn send_json<T: DeserializeOwned>(&self, method: Method, path: String, body: &impl serde::Serialize) -> Result<T, ApiError> {
+    async fn send_json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: String,
+        body: &impl serde::Serialize,
+    ) -> Result<T, ApiError> {
         let body = serde_json::to_string(body).map_err(|error| ApiError::UnreadableBody(error.to_string()))?;
         decode(&self.send(Call { method, path, query: &[], body: Some(body) }).await?)
     }

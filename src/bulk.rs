@@ -115,7 +115,8 @@ mod tests {
 
     #[test]
     fn nothing_to_do_is_an_empty_report() {
-        let report = futures::executor::block_on(run_bulk(Vec::<u8>::new(), 4, |_| async { Ok::<(), String>(()) }, |_| {}));
+        let report =
+            futures::executor::block_on(run_bulk(Vec::<u8>::new(), 4, |_| async { Ok::<(), String>(()) }, |_| {}));
         assert_eq!(report, BulkReport::default());
     }
 }

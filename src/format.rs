@@ -90,8 +90,11 @@ mod tests {
         policy.suspend = true;
         assert_eq!(failure_summary(&policy), "3× exponential, divert, suspend");
         policy.retry_strategy = None;
-        policy.alert_endpoint =
-            Some(EndpointResponse { url: "https://a.example".into(), headers: Default::default(), extras: Default::default() });
+        policy.alert_endpoint = Some(EndpointResponse {
+            url: "https://a.example".into(),
+            headers: Default::default(),
+            extras: Default::default(),
+        });
         assert_eq!(failure_summary(&policy), "no retry, divert, suspend, alert");
     }
 }

@@ -82,7 +82,13 @@ pub struct ListView {
 
 impl Default for ListView {
     fn default() -> Self {
-        Self { name: String::new(), status: StatusFilter::All, event_types: Vec::new(), page: 1, page_size: DEFAULT_PAGE_SIZE }
+        Self {
+            name: String::new(),
+            status: StatusFilter::All,
+            event_types: Vec::new(),
+            page: 1,
+            page_size: DEFAULT_PAGE_SIZE,
+        }
     }
 }
 

@@ -32,6 +32,7 @@ fn migrations() -> Migrations<'static> {
     Migrations::new(vec![
         M::up(include_str!("../migrations/001_initial.sql")),
         M::up(include_str!("../migrations/002_events.sql")),
+        M::up(include_str!("../migrations/003_delivery_claims.sql")),
     ])
 }
 

@@ -15,6 +15,13 @@ use crate::{store, timestamp};
 
 /// The demo tenant's locator (fixed, so that bookmarks keep working across restarts).
 pub const DEMO_TENANT: &str = "6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d";
+/// Where the demo's webhook receiver listens; some demo webhooks point there.
+pub const DEMO_RECEIVER: &str = "127.0.0.1:8082";
+/// How often the demo raises an event.
+const DEMO_EVENT_EVERY: std::time::Duration = std::time::Duration::from_secs(12);
+/// The event types the demo raises, in turn (each reaches a receiver-backed webhook).
+const DEMO_EVENTS: [&str; 4] =
+    ["policy.change.issue", "billing.invoice.generate", "claim.fnol.create", "document.ready"];
 const SEEDED_KEY: &str = "demo.seeded";
 
 /// One demo webhook, before it becomes a request.
@@ -83,7 +90,7 @@ const MULTI: &[(&str, &[&str])] = &[("Accept", &["application/json", "text/plain
 const SEEDS: &[Seed] = &[
     Seed {
         name: "Policy issuance → CRM",
-        url: "https://crm.example.com/hooks/policy",
+        url: "http://127.0.0.1:8082/ok",
         event_types: &["policy.change.issue", "policy.renewal.issue"],
         enabled: true,
         suspended_hours_ago: None,
@@ -92,7 +99,7 @@ const SEEDS: &[Seed] = &[
     },
     Seed {
         name: "Invoices to ERP",
-        url: "https://erp.example.com/api/socotra/invoices",
+        url: "http://127.0.0.1:8082/status/503",
         event_types: &["billing.invoice.generate", "billing.invoice.settle"],
         enabled: true,
         suspended_hours_ago: None,
@@ -124,7 +131,7 @@ const SEEDS: &[Seed] = &[
     },
     Seed {
         name: "Data warehouse firehose",
-        url: "https://ingest.dwh.example.org/socotra",
+        url: "http://127.0.0.1:8082/ok",
         event_types: &[
             "policy.account.create",
             "policy.account.update",
@@ -150,7 +157,7 @@ const SEEDS: &[Seed] = &[
     },
     Seed {
         name: "Document archive",
-        url: "https://archive.example.com/documents",
+        url: "http://127.0.0.1:8082/status/500",
         event_types: &["document.ready", "document.failed"],
         enabled: true,
         suspended_hours_ago: Some(30),
@@ -294,7 +301,7 @@ const SEEDS: &[Seed] = &[
     },
     Seed {
         name: "Claims fraud screening",
-        url: "https://fraud.example.com/screen",
+        url: "http://127.0.0.1:8082/hang",
         event_types: &["claim.fnol.create", "claim.fnol.update", "claim.fnol.validate"],
         enabled: true,
         suspended_hours_ago: None,
@@ -363,7 +370,8 @@ pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLo
     Ok(tenant)
 }
 
-const WORDS: [&str; 10] = ["Invoices", "Payments", "Policy", "Claims", "Contacts", "Documents", "Ledger", "CRM", "ERP", "Audit"];
+const WORDS: [&str; 10] =
+    ["Invoices", "Payments", "Policy", "Claims", "Contacts", "Documents", "Ledger", "CRM", "ERP", "Audit"];
 /// The event types `seed_many` gives out, in turn.
 pub const MANY_EVENT_TYPES: [&str; 6] = [
     "billing.invoice.generate",
@@ -391,7 +399,10 @@ pub fn seed_many(
         let request = CreateWebhookRequest {
             name: format!("{} {} #{n}", WORDS[i % 10], WORDS[(i / 10) % 10]),
             enabled: Some(n % 7 != 0),
-            endpoint: CreateEndpointRequest { url: format!("https://hooks{}.example.com/in", n % 50), ..Default::default() },
+            endpoint: CreateEndpointRequest {
+                url: format!("https://hooks{}.example.com/in", n % 50),
+                ..Default::default()
+            },
             failure_handling: Some(FailureHandlingCreateRequest { divert: Some(n % 2 == 0), ..Default::default() }),
             event_types: (0..1 + i % 3).map(|k| MANY_EVENT_TYPES[(i + k) % 6].to_owned()).collect(),
         };
@@ -401,6 +412,21 @@ pub fn seed_many(
         store::put_webhook(&transaction, tenant, &webhook)?;
     }
     Ok(transaction.commit()?)
+}
+
+/// Raises one of [`DEMO_EVENTS`] in the demo tenant every few seconds, so that the demo
+/// shows deliveries, retries, diverted events and a suspension happening.
+pub async fn generate_events(state: crate::AppState) {
+    let tenant: TenantLocator = DEMO_TENANT.parse().expect("the demo tenant is a UUID");
+    for n in 0usize.. {
+        tokio::time::sleep(DEMO_EVENT_EVERY).await;
+        let kind = DEMO_EVENTS[n % DEMO_EVENTS.len()];
+        let mut data = serde_json::Map::new();
+        data.insert("demo".into(), serde_json::Value::from(n));
+        if let Err(error) = state.raise_event(tenant, kind.to_owned(), data).await {
+            tracing::warn!(%error, "the demo could not raise an event");
+        }
+    }
 }
 
 /// Issues a token for the demo tenant with every permission.
@@ -421,7 +447,11 @@ mod tests {
         let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
         db.blocking(|c| {
             seed_many(c, tenant, 30, 1 << 100, OffsetDateTime::now_utc())?;
-            let all = list_webhooks(c, tenant, &WebhookFilter { page: Page { offset: 0, count: 100 }, ..Default::default() })?;
+            let all = list_webhooks(
+                c,
+                tenant,
+                &WebhookFilter { page: Page { offset: 0, count: 100 }, ..Default::default() },
+            )?;
             assert_eq!(all.len(), 30);
             assert_eq!(all[12].name, "Policy Payments #12");
             assert_eq!(all.iter().filter(|w| w.suspended).count(), 3);

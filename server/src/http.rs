@@ -22,12 +22,13 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 use webhooks_api::{
-    apply, CreateWebhookRequest, DivertedEventResponse, ErrorBody, Locator, TenantLocator, UpdateWebhookRequest,
-    WebhookResponse,
+    apply, CreateWebhookRequest, DivertedEventResponse, ErrorBody, EventResponse, Locator, TenantLocator,
+    UpdateWebhookRequest, WebhookResponse,
 };
 
 use crate::auth::{self, Principal};
-use crate::db::Db;
+use crate::db::{Db, StoreError};
+use crate::delivery::{self, EngineConfig, Wake};
 use crate::error::ApiFailure;
 use crate::store::{self, Page, WebhookFilter};
 
@@ -42,12 +43,53 @@ pub struct AppState {
     db: Db,
     // Monotonic within the process, so that list order is creation order.
     locators: Arc<Mutex<ulid::Generator>>,
+    // Wakes the delivery engine when deliveries are enqueued (none: no engine runs).
+    engine: Option<Wake>,
 }
 
 impl AppState {
-    /// State over an open database.
+    /// State over an open database, with no delivery engine.
     pub fn new(db: Db) -> Self {
-        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())) }
+        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())), engine: None }
+    }
+
+    /// Starts the delivery engine on this database (needs a Tokio runtime).
+    pub fn with_engine(self, config: EngineConfig) -> Self {
+        let engine = Some(delivery::start(self.db.clone(), config));
+        Self { engine, ..self }
+    }
+
+    /// The database.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    fn wake_engine(&self) {
+        if let Some(engine) = &self.engine {
+            engine.now();
+        }
+    }
+
+    /// Raises an event in a tenant: stores it and enqueues its deliveries (the dev intake
+    /// and the demo's event generator).
+    pub async fn raise_event(
+        &self,
+        tenant: TenantLocator,
+        kind: String,
+        data: serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(EventResponse, usize), StoreError> {
+        let event = EventResponse {
+            locator: self.next_locator(),
+            user_locator: uuid::Uuid::nil(),
+            request_id: self.next_locator(),
+            timestamp: crate::timestamp::now(),
+            kind,
+            data,
+        };
+        let stored = event.clone();
+        let enqueued = self.db.call(move |c| delivery::raise_event(c, tenant, &stored)).await?;
+        self.wake_engine();
+        Ok((event, enqueued))
     }
 
     /// A new, time-ordered locator.
@@ -65,6 +107,8 @@ pub struct RouterOptions {
     pub cors_origins: Vec<HeaderValue>,
     /// A built dashboard (`dist/`) to serve, with `index.html` for unknown paths.
     pub static_dir: Option<PathBuf>,
+    /// Development routes: `POST /dev/{tenantLocator}/events` raises an event.
+    pub dev: bool,
 }
 
 #[derive(OpenApi)]
@@ -111,6 +155,7 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let (api, document) = api();
     let document = Arc::new(document);
+    let api = if options.dev { api.route("/dev/{tenant}/events", axum::routing::post(raise_event)) } else { api };
     let api = api
         .fallback(unknown_api_path)
         .route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
@@ -535,6 +580,7 @@ async fn resend_diverted(
             Ok(true)
         })
         .await?;
+    state.wake_engine();
     if queued {
         Ok(Json(serde_json::json!({})))
     } else {
@@ -558,6 +604,30 @@ async fn delete_diverted(
     } else {
         Err(diverted_not_found(event))
     }
+}
+
+/// The body of `POST /dev/{tenantLocator}/events`.
+#[derive(serde::Deserialize)]
+struct RaiseEvent {
+    #[serde(rename = "type")]
+    kind: String,
+    #[serde(default)]
+    data: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Development only (`--dev`): raises an event, as EC would after a transaction.
+async fn raise_event(
+    State(state): State<AppState>,
+    Path(tenant): Path<String>,
+    body: Result<Json<RaiseEvent>, JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiFailure> {
+    let tenant: TenantLocator = tenant.parse().map_err(|error| bad_path("tenantLocator", error))?;
+    let Json(request) = body?;
+    if let Err(message) = webhooks_api::validate::event_type(&request.kind) {
+        return Err(ApiFailure::invalid("invalid event", BTreeMap::from([("type".to_owned(), message)])));
+    }
+    let (event, deliveries) = state.raise_event(tenant, request.kind, request.data).await?;
+    Ok(Json(serde_json::json!({ "event": event, "deliveries": deliveries })))
 }
 
 #[cfg(test)]

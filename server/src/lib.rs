@@ -5,9 +5,11 @@
 
 pub mod auth;
 pub mod db;
+pub mod delivery;
 pub mod demo;
 pub mod error;
 pub mod http;
+pub mod receiver;
 pub mod store;
 pub mod timestamp;
 

@@ -3,11 +3,13 @@
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
+use webhooks_server::delivery::EngineConfig;
 use webhooks_server::{auth, demo, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
@@ -59,6 +61,18 @@ struct ServeArgs {
     /// Also serve a built dashboard from this directory (index.html for unknown paths).
     #[arg(long)]
     static_dir: Option<PathBuf>,
+    /// Development routes: POST /dev/{tenantLocator}/events raises an event.
+    #[arg(long)]
+    dev: bool,
+    /// Deliveries sent at once, at most.
+    #[arg(long, default_value_t = 8)]
+    delivery_workers: usize,
+    /// How long an endpoint may take to answer, in milliseconds.
+    #[arg(long, default_value_t = 10_000)]
+    delivery_timeout_ms: u64,
+    /// Where --demo's webhook receiver listens (its demo webhooks point there).
+    #[arg(long, default_value = demo::DEMO_RECEIVER)]
+    demo_receiver: SocketAddr,
 }
 
 #[derive(Subcommand)]
@@ -188,16 +202,27 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options = RouterOptions { cors_origins, static_dir: args.static_dir };
+    let options = RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev };
+    let engine = EngineConfig {
+        workers: args.delivery_workers,
+        timeout: Duration::from_millis(args.delivery_timeout_ms),
+        ..EngineConfig::default()
+    };
     let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
+        let state = AppState::new(db).with_engine(engine);
+        if args.demo {
+            let receiver = webhooks_server::receiver::start(args.demo_receiver)
+                .await
+                .map_err(|error| format!("cannot start the demo receiver on {}: {error}", args.demo_receiver))?;
+            println!("Demo webhook receiver on http://{} (/ok, /status/CODE, /hang)", receiver.0);
+            tokio::spawn(demo::generate_events(state.clone()));
+        }
         println!("Webhooks API listening on http://{}", args.listen);
-        webhooks_server::serve(listener, AppState::new(db), &options, shutdown_signal())
-            .await
-            .map_err(|error| error.to_string())
+        webhooks_server::serve(listener, state, &options, shutdown_signal()).await.map_err(|error| error.to_string())
     })
 }
 

@@ -144,7 +144,7 @@ async fn cors_allows_only_configured_origins() {
     let origin = "http://127.0.0.1:8080";
     let server = TestServer::start_with(webhooks_server::RouterOptions {
         cors_origins: vec![origin.parse().unwrap()],
-        static_dir: None,
+        ..Default::default()
     })
     .await;
     let preflight = |from: &'static str| {
@@ -224,8 +224,8 @@ async fn serves_the_dashboard_with_deep_links_but_api_paths_stay_json() {
     std::fs::write(dist.path().join("index.html"), "<!DOCTYPE html><title>app</title>").unwrap();
     std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
     let server = TestServer::start_with(webhooks_server::RouterOptions {
-        cors_origins: vec![],
         static_dir: Some(dist.path().to_owned()),
+        ..Default::default()
     })
     .await;
     let get = |path: &str| server.client.get(format!("{}{path}", server.base)).send();

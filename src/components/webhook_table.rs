@@ -51,7 +51,12 @@ impl RowAction {
     }
 
     /// Calls the API; the webhook after the change (`None` once deleted).
-    async fn run(self, client: ApiClient, tenant: TenantLocator, locator: Locator) -> Result<Option<WebhookResponse>, ApiError> {
+    async fn run(
+        self,
+        client: ApiClient,
+        tenant: TenantLocator,
+        locator: Locator,
+    ) -> Result<Option<WebhookResponse>, ApiError> {
         let enabled = |enabled| UpdateWebhookRequest { enabled: Some(enabled), ..Default::default() };
         match self {
             Self::Enable => client.update_webhook(tenant, locator, &enabled(true)).await.map(Some),
@@ -107,7 +112,9 @@ impl TableState {
                         this.apply(locator, after);
                         this.toasts.success(format!("{} “{name}”.", action.past()));
                     }
-                    Err(error) => this.toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase())),
+                    Err(error) => {
+                        this.toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase()))
+                    }
                 }
             });
         });
@@ -166,7 +173,11 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     };
     let some_selected = move || state.selected.with(|s| !s.is_empty()) && !all_selected();
     let select_all = move |on: bool| {
-        state.selected.set(if on { state.rows.with(|rows| rows.iter().map(|r| r.locator).collect()) } else { BTreeSet::new() });
+        state.selected.set(if on {
+            state.rows.with(|rows| rows.iter().map(|r| r.locator).collect())
+        } else {
+            BTreeSet::new()
+        });
     };
     view! {
         <BulkBar state />

@@ -7,6 +7,7 @@ use std::collections::BTreeSet;
 use reqwest::{Client, RequestBuilder};
 use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
+use webhooks_server::delivery::EngineConfig;
 use webhooks_server::{auth, AppState, RouterOptions};
 
 /// A running server and what tests need to call it.
@@ -14,7 +15,7 @@ pub struct TestServer {
     pub base: String,
     pub db: Db,
     pub client: Client,
-    _dir: tempfile::TempDir,
+    pub dir: tempfile::TempDir,
     _shutdown: tokio::sync::oneshot::Sender<()>,
 }
 
@@ -28,10 +29,31 @@ impl TestServer {
     pub async fn start_with(options: RouterOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("api.sqlite3")).unwrap();
+        Self::start_on(dir, db, options, None).await
+    }
+
+    /// Starts a server with `--dev` routes and a delivery engine.
+    pub async fn start_delivering(engine: EngineConfig) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("api.sqlite3")).unwrap();
+        Self::start_on(dir, db, RouterOptions { dev: true, ..Default::default() }, Some(engine)).await
+    }
+
+    /// Starts a server on an open database (kept in `dir`), with an engine if given.
+    pub async fn start_on(
+        dir: tempfile::TempDir,
+        db: Db,
+        options: RouterOptions,
+        engine: Option<EngineConfig>,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
         let state = AppState::new(db.clone());
+        let state = match engine {
+            Some(config) => state.with_engine(config),
+            None => state,
+        };
         tokio::spawn(async move {
             webhooks_server::serve(listener, state, &options, async {
                 let _ = stopped.await;
@@ -39,7 +61,7 @@ impl TestServer {
             .await
             .unwrap();
         });
-        Self { base, db, client: Client::new(), _dir: dir, _shutdown: shutdown }
+        Self { base, db, client: Client::new(), dir, _shutdown: shutdown }
     }
 
     /// Issues a token for `tenant` with these grants.

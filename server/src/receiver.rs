@@ -1,0 +1,89 @@
+//! A webhook receiver on loopback, for the demo and the tests: `/ok` answers 200,
+//! `/status/{code}` answers that status, `/hang` never answers. It records every request.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::post;
+use axum::Router;
+
+/// One request the receiver got.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// The path, e.g. `/status/503`.
+    pub path: String,
+    /// Its headers.
+    pub headers: HeaderMap,
+    /// Its body.
+    pub body: Bytes,
+    /// When it arrived.
+    pub at: Instant,
+}
+
+/// What the receiver has got so far.
+#[derive(Clone, Default)]
+pub struct Recorded(Arc<Mutex<Vec<Received>>>);
+
+impl Recorded {
+    /// Every request so far, oldest first.
+    pub fn all(&self) -> Vec<Received> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The requests to `path`.
+    pub fn to(&self, path: &str) -> Vec<Received> {
+        self.all().into_iter().filter(|r| r.path == path).collect()
+    }
+
+    fn push(&self, path: String, headers: HeaderMap, body: Bytes) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(Received { path, headers, body, at: Instant::now() });
+    }
+}
+
+async fn ok(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    recorded.push("/ok".into(), headers, body);
+    StatusCode::OK
+}
+
+async fn status(
+    State(recorded): State<Recorded>,
+    Path(code): Path<u16>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    recorded.push(format!("/status/{code}"), headers, body);
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+async fn hang(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    recorded.push("/hang".into(), headers, body);
+    std::future::pending::<()>().await;
+    StatusCode::OK
+}
+
+async fn alert(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes) -> StatusCode {
+    recorded.push("/alert".into(), headers, body);
+    StatusCode::NO_CONTENT
+}
+
+/// Starts a receiver on `address` (port 0: any free port); its address and its record.
+pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded)> {
+    let recorded = Recorded::default();
+    let app = Router::new()
+        .route("/ok", post(ok))
+        .route("/status/{code}", post(status))
+        .route("/hang", post(hang))
+        .route("/alert", post(alert))
+        .with_state(recorded.clone());
+    let listener = tokio::net::TcpListener::bind(address).await?;
+    let bound = listener.local_addr()?;
+    tokio::spawn(async move {
+        // A receiver that stops only takes the demo's or a test's endpoints away.
+        let _ = axum::serve(listener, app).await;
+    });
+    Ok((bound, recorded))
+}
