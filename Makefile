@@ -20,6 +20,7 @@ test: setup-test
 ## make bench: measurements, not tests (prints ratios measured in one run).
 bench: setup
 	cargo run --quiet --profile server-release -p webhooks-server --example load
+	cargo run --quiet --profile server-release -p webhooks-server --example delivery_load
 
 ## make screenshots: the pictures under docs/screenshots (release site, real server).
 screenshots: setup-test site
