@@ -9,7 +9,7 @@ mkdir -p data
 cargo build --quiet -p webhooks-server
 server_log=data/dev-server.log
 target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webhooks.sqlite3 \
-  --demo --dashboard-url http://127.0.0.1:8080 >"$server_log" 2>&1 &
+  --demo --dev --dashboard-url http://127.0.0.1:8080 >"$server_log" 2>&1 &
 server=$!
 trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
 trunk=$!
