@@ -28,7 +28,11 @@ async fn main() {
                 event_types: vec!["bench.event".into()],
                 ..Default::default()
             };
-            store::put_webhook(&transaction, tenant, &request.into_response(Locator::from_ulid(ulid::Ulid::generate())))?;
+            store::put_webhook(
+                &transaction,
+                tenant,
+                &request.into_response(Locator::from_ulid(ulid::Ulid::generate())),
+            )?;
         }
         Ok(transaction.commit()?)
     })
@@ -59,7 +63,9 @@ async fn main() {
     latencies.sort();
     let at = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
     println!();
-    println!("delivery: {total} deliveries ({EVENTS} events × {ENDPOINTS} endpoints), {workers} workers, loopback receiver");
+    println!(
+        "delivery: {total} deliveries ({EVENTS} events × {ENDPOINTS} endpoints), {workers} workers, loopback receiver"
+    );
     println!(
         "  {:.0} deliveries/s; raise → arrival p50 {:.1} ms, p99 {:.1} ms; all done in {:.2} s",
         total as f64 / elapsed.as_secs_f64(),
