@@ -352,6 +352,15 @@ fn webhook_not_found(locator: Locator) -> ApiFailure {
     ApiFailure::not_found(format!("no webhook {locator} in this tenant"))
 }
 
+/// 204 when the webhook was there, else 404.
+fn no_content_if_found(found: bool, webhook: Locator) -> Result<StatusCode, ApiFailure> {
+    if found {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(webhook_not_found(webhook))
+    }
+}
+
 /// Loads a webhook of the tenant, or answers 404.
 async fn existing_webhook(
     state: &AppState,
@@ -480,11 +489,7 @@ async fn unsuspend_webhook(
             Ok(true)
         })
         .await?;
-    if found {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(webhook_not_found(webhook))
-    }
+    no_content_if_found(found, webhook)
 }
 
 /// Deletes a webhook, its diverted events and its pending deliveries.
@@ -498,11 +503,8 @@ async fn delete_webhook(
 ) -> Result<StatusCode, ApiFailure> {
     let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
     let webhook = locator("webhookLocator", &webhook)?;
-    if state.db.call(move |c| store::delete_webhook(c, tenant, webhook)).await? {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(webhook_not_found(webhook))
-    }
+    let found = state.db.call(move |c| store::delete_webhook(c, tenant, webhook)).await?;
+    no_content_if_found(found, webhook)
 }
 
 /// Checks a diverted-events call: the grants, the path's locators, and that the webhook exists.

@@ -11,6 +11,18 @@ use webhooks_api::WebhookResponse;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_webhooks-server");
 
+/// Issues a token with the server's command line; returns the secret (its last line).
+fn issue_token(database: &Path, tenant: &str, grants: &str) -> String {
+    let output = Command::new(BINARY)
+        .args(["token", "issue", "--database"])
+        .arg(database)
+        .args(["--tenant", tenant, "--grant", grants])
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    String::from_utf8(output.stdout).unwrap().lines().last().unwrap().to_owned()
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -40,14 +52,7 @@ async fn acknowledged_writes_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("durable.sqlite3");
     let tenant = uuid::Uuid::new_v4().to_string();
-    let output = Command::new(BINARY)
-        .args(["token", "issue", "--database"])
-        .arg(&database)
-        .args(["--tenant", &tenant, "--grant", "webhooks.read,webhooks.list,webhooks.write"])
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let token = String::from_utf8(output.stdout).unwrap().lines().last().unwrap().to_owned();
+    let token = issue_token(&database, &tenant, "webhooks.read,webhooks.list,webhooks.write");
 
     let port = free_port();
     let mut server = start(&database, port).await;
@@ -104,13 +109,7 @@ async fn sigterm_shuts_down_cleanly_and_logs_never_hold_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let database = dir.path().join("logs.sqlite3");
     let tenant = uuid::Uuid::new_v4().to_string();
-    let output = Command::new(BINARY)
-        .args(["token", "issue", "--database"])
-        .arg(&database)
-        .args(["--tenant", &tenant, "--grant", "webhooks.read,webhooks.list"])
-        .output()
-        .unwrap();
-    let token = String::from_utf8(output.stdout).unwrap().lines().last().unwrap().to_owned();
+    let token = issue_token(&database, &tenant, "webhooks.read,webhooks.list");
     let port = free_port();
     let server = Command::new(BINARY)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database"])
