@@ -27,13 +27,13 @@ fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
 
-/// Starts `webhooks-server serve` and waits until it answers.
-async fn start(database: &Path, port: u16) -> Child {
+/// Starts `webhooks-server serve` (its log to `stderr`) and waits until it answers.
+async fn start(database: &Path, port: u16, stderr: Stdio) -> Child {
     let mut child = Command::new(BINARY)
         .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database"])
         .arg(database)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .unwrap();
     for _ in 0..200 {
@@ -55,7 +55,7 @@ async fn acknowledged_writes_survive_kill_9() {
     let token = issue_token(&database, &tenant, "webhooks.read,webhooks.list,webhooks.write");
 
     let port = free_port();
-    let mut server = start(&database, port).await;
+    let mut server = start(&database, port, Stdio::null()).await;
     let client = Client::new();
     let base = format!("http://127.0.0.1:{port}/event/{tenant}/webhooks");
     let mut acknowledged = Vec::new();
@@ -89,7 +89,7 @@ async fn acknowledged_writes_survive_kill_9() {
     server.wait().unwrap();
 
     let port = free_port();
-    let mut server = start(&database, port).await;
+    let mut server = start(&database, port, Stdio::null()).await;
     let listed: Vec<WebhookResponse> = client
         .get(format!("http://127.0.0.1:{port}/event/{tenant}/webhooks/list?count=1000"))
         .bearer_auth(&token)
@@ -111,24 +111,10 @@ async fn sigterm_shuts_down_cleanly_and_logs_never_hold_the_token() {
     let tenant = uuid::Uuid::new_v4().to_string();
     let token = issue_token(&database, &tenant, "webhooks.read,webhooks.list");
     let port = free_port();
-    let server = Command::new(BINARY)
-        .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--database"])
-        .arg(&database)
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let server = start(&database, port, Stdio::piped()).await;
     let client = Client::new();
     let list = format!("http://127.0.0.1:{port}/event/{tenant}/webhooks/list");
-    let mut answered = None;
-    for _ in 0..200 {
-        if let Ok(response) = client.get(&list).bearer_auth(&token).header("x-request-id", "test-req-1").send().await {
-            answered = Some(response);
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    let response = answered.expect("the server answers");
+    let response = client.get(&list).bearer_auth(&token).header("x-request-id", "test-req-1").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["x-request-id"], "test-req-1");
     let generated = client.get(&list).bearer_auth(&token).send().await.unwrap();
