@@ -19,12 +19,14 @@ pub struct ApiFailure {
     pub message: String,
     /// Field path → reason.
     pub field_errors: BTreeMap<String, String>,
+    /// For a 429: seconds to wait before trying again (`Retry-After`).
+    pub retry_after_seconds: Option<u64>,
 }
 
 impl ApiFailure {
     /// A failure with a status and a message.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
-        Self { status, message: message.into(), field_errors: BTreeMap::new() }
+        Self { status, message: message.into(), field_errors: BTreeMap::new(), retry_after_seconds: None }
     }
 
     /// 400 with per-field reasons.
@@ -37,6 +39,17 @@ impl ApiFailure {
         Self::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token: send Authorization: Bearer <token>")
     }
 
+    /// 429: this token sent too many requests; try again after `seconds`.
+    pub fn rate_limited(seconds: u64) -> Self {
+        Self {
+            retry_after_seconds: Some(seconds),
+            ..Self::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many requests from this token: try again in {seconds} s"),
+            )
+        }
+    }
+
     /// 404 for a webhook that does not exist in this tenant.
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, what)
@@ -47,7 +60,11 @@ impl IntoResponse for ApiFailure {
     fn into_response(self) -> Response {
         let body =
             ErrorBody { http_status: self.status.as_u16(), message: self.message, field_errors: self.field_errors };
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after_seconds {
+            response.headers_mut().insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }
 

@@ -3,6 +3,7 @@
 //! `#[utoipa::path]` attributes, so `/openapi.json` cannot drift from what is served.
 
 use std::collections::BTreeMap;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -45,12 +46,23 @@ pub struct AppState {
     locators: Arc<Mutex<ulid::Generator>>,
     // Wakes the delivery engine when deliveries are enqueued (none: no engine runs).
     engine: Option<Wake>,
+    // Requests per token (429 with Retry-After beyond it); none: unlimited.
+    limiter: Option<Arc<TokenLimiter>>,
 }
+
+/// A rate limiter keyed by token id.
+type TokenLimiter = governor::DefaultKeyedRateLimiter<String>;
 
 impl AppState {
     /// State over an open database, with no delivery engine.
     pub fn new(db: Db) -> Self {
-        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())), engine: None }
+        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())), engine: None, limiter: None }
+    }
+
+    /// Limits each token to `per_second` requests a second on average, `burst` at once.
+    pub fn with_rate_limit(self, per_second: NonZeroU32, burst: NonZeroU32) -> Self {
+        let quota = governor::Quota::per_second(per_second).allow_burst(burst);
+        Self { limiter: Some(Arc::new(governor::RateLimiter::keyed(quota))), ..self }
     }
 
     /// Starts the delivery engine on this database (needs a Tokio runtime).
@@ -244,12 +256,19 @@ impl FromRequestParts<AppState> for Caller {
             .map(|(_, token)| token.trim().to_owned())
             .filter(|token| !token.is_empty())
             .ok_or_else(ApiFailure::unauthenticated)?;
-        state
+        let principal = state
             .db
             .read(move |connection| auth::authenticate(connection, &token))
             .await?
-            .map(Caller)
-            .ok_or_else(ApiFailure::unauthenticated)
+            .ok_or_else(ApiFailure::unauthenticated)?;
+        if let Some(limiter) = &state.limiter {
+            if let Err(not_until) = limiter.check_key(&principal.token_id) {
+                let wait =
+                    not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+                return Err(ApiFailure::rate_limited(wait.as_secs() + 1));
+            }
+        }
+        Ok(Caller(principal))
     }
 }
 

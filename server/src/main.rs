@@ -1,6 +1,7 @@
 //! `webhooks-server`: serve the API, or manage its bearer tokens.
 
 use std::net::SocketAddr;
+use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -70,6 +71,12 @@ struct ServeArgs {
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
+    /// Requests a second each token may send on average (beyond: 429 with Retry-After).
+    #[arg(long, default_value_t = NonZeroU32::new(50).expect("non-zero"))]
+    rate_limit: NonZeroU32,
+    /// Requests a token may send at once before the rate limit applies.
+    #[arg(long, default_value_t = NonZeroU32::new(200).expect("non-zero"))]
+    rate_burst: NonZeroU32,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
@@ -213,7 +220,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
-        let state = AppState::new(db).with_engine(engine);
+        let state = AppState::new(db).with_engine(engine).with_rate_limit(args.rate_limit, args.rate_burst);
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await

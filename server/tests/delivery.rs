@@ -225,7 +225,10 @@ async fn queued_deliveries_survive_a_restart() {
     let (address, recorded) = receiver::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
     // First a server without an engine: events are only enqueued.
     let without =
-        TestServer::start_on(dir, db, webhooks_server::RouterOptions { dev: true, ..Default::default() }, None).await;
+        TestServer::start_on(dir, db, webhooks_server::RouterOptions { dev: true, ..Default::default() }, |state| {
+            state
+        })
+        .await;
     let (tenant, token) = without.tenant_with_token();
     without
         .create(
@@ -248,7 +251,10 @@ async fn queued_deliveries_survive_a_restart() {
     assert!(recorded.all().is_empty());
     let (dir, db) = (without.dir, without.db);
     // Then the same database with an engine: every queued delivery goes out, once.
-    let with = TestServer::start_on(dir, db, webhooks_server::RouterOptions::default(), Some(engine(2_000))).await;
+    let with = TestServer::start_on(dir, db, webhooks_server::RouterOptions::default(), |state| {
+        state.with_engine(engine(2_000))
+    })
+    .await;
     until("all five delivered", async || recorded.to("/ok").len() == 5).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(recorded.to("/ok").len(), 5);

@@ -190,3 +190,29 @@ async fn serves_the_dashboard_with_deep_links_but_api_paths_stay_json() {
     let (status, body) = error_of(get("/event/nothing/here").await.unwrap()).await;
     assert_eq!((status, body.http_status), (StatusCode::NOT_FOUND, 404));
 }
+
+#[tokio::test]
+async fn too_many_requests_from_one_token_get_429_with_retry_after() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = webhooks_server::db::Db::open(&dir.path().join("limited.sqlite3")).unwrap();
+    let two = std::num::NonZeroU32::new(2).unwrap();
+    let server = TestServer::start_on(dir, db, Default::default(), |state| state.with_rate_limit(two, two)).await;
+    let tenant = tenant();
+    let (token, other) = (server.token(tenant, ALL), server.token(tenant, ALL));
+    let path = format!("/event/{tenant}/webhooks/list");
+    for _ in 0..2 {
+        assert_eq!(server.call(Method::GET, &path, &token).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let response = server.call(Method::GET, &path, &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "the third request in a burst of two");
+    let retry_after: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry_after), "Retry-After: {retry_after}");
+    let (status, body) = error_of(response).await;
+    assert_eq!((status, body.http_status), (StatusCode::TOO_MANY_REQUESTS, 429));
+    assert!(body.message.contains("try again in"));
+    assert_eq!(
+        server.call(Method::GET, &path, &other).send().await.unwrap().status(),
+        StatusCode::OK,
+        "limits are per token"
+    );
+}

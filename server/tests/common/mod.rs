@@ -29,31 +29,28 @@ impl TestServer {
     pub async fn start_with(options: RouterOptions) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("api.sqlite3")).unwrap();
-        Self::start_on(dir, db, options, None).await
+        Self::start_on(dir, db, options, |state| state).await
     }
 
     /// Starts a server with `--dev` routes and a delivery engine.
     pub async fn start_delivering(engine: EngineConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("api.sqlite3")).unwrap();
-        Self::start_on(dir, db, RouterOptions { dev: true, ..Default::default() }, Some(engine)).await
+        let dev = RouterOptions { dev: true, ..Default::default() };
+        Self::start_on(dir, db, dev, |state| state.with_engine(engine)).await
     }
 
-    /// Starts a server on an open database (kept in `dir`), with an engine if given.
+    /// Starts a server on an open database (kept in `dir`), its state set up by `configure`.
     pub async fn start_on(
         dir: tempfile::TempDir,
         db: Db,
         options: RouterOptions,
-        engine: Option<EngineConfig>,
+        configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (shutdown, stopped) = tokio::sync::oneshot::channel::<()>();
-        let state = AppState::new(db.clone());
-        let state = match engine {
-            Some(config) => state.with_engine(config),
-            None => state,
-        };
+        let state = configure(AppState::new(db.clone()));
         tokio::spawn(async move {
             webhooks_server::serve(listener, state, &options, async {
                 let _ = stopped.await;
