@@ -263,8 +263,7 @@ impl FromRequestParts<AppState> for Caller {
             .ok_or_else(ApiFailure::unauthenticated)?;
         if let Some(limiter) = &state.limiter {
             if let Err(not_until) = limiter.check_key(&principal.token_id) {
-                let wait =
-                    not_until.wait_time_from(governor::clock::Clock::now(&governor::clock::DefaultClock::default()));
+                let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
                 return Err(ApiFailure::rate_limited(wait.as_secs() + 1));
             }
         }
