@@ -181,12 +181,6 @@ pub fn raise_event(
     Ok(webhooks.len())
 }
 
-fn locator(text: String) -> rusqlite::Result<Locator> {
-    text.parse().map_err(|e: webhooks_api::LocatorError| {
-        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
-    })
-}
-
 /// Claims up to `limit` due deliveries until `claim_until_ms`.
 fn claim_due(
     connection: &mut Connection,
@@ -203,11 +197,9 @@ fn claim_due(
         .query_map(params![now_ms, limit as i64], |row| {
             Ok(Delivery {
                 id: row.get(0)?,
-                tenant: row.get::<_, String>(1)?.parse().map_err(|e: webhooks_api::LocatorError| {
-                    rusqlite::Error::FromSqlConversionFailure(1, rusqlite::types::Type::Text, Box::new(e))
-                })?,
-                webhook: locator(row.get(2)?)?,
-                event: locator(row.get(3)?)?,
+                tenant: store::locator_column(row, 1)?,
+                webhook: store::locator_column(row, 2)?,
+                event: store::locator_column(row, 3)?,
                 retries_done: row.get(4)?,
                 resend: row.get(5)?,
             })

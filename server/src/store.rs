@@ -151,21 +151,23 @@ pub fn delete_webhook(connection: &Connection, tenant: TenantLocator, locator: L
     Ok(deleted == 1)
 }
 
-fn diverted_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(String, String, String, String, String)> {
-    Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?))
+/// A locator (tenant, webhook or event) stored as text in column `index`.
+pub fn locator_column<T>(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<T>
+where
+    T: std::str::FromStr<Err = webhooks_api::LocatorError>,
+{
+    row.get::<_, String>(index)?.parse().map_err(|error: webhooks_api::LocatorError| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(error))
+    })
 }
 
-fn diverted_from_columns(
-    (event, request, trigger, message, timestamp): (String, String, String, String, String),
-) -> Result<DivertedEventResponse, StoreError> {
-    let locator =
-        |text: &str| text.parse::<Locator>().map_err(|error| StoreError::Task(format!("stored locator: {error}")));
+fn diverted_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DivertedEventResponse> {
     Ok(DivertedEventResponse {
-        event_locator: locator(&event)?,
-        request_locator: locator(&request)?,
-        failure_trigger: trigger,
-        failure_message: message,
-        failure_timestamp: timestamp,
+        event_locator: locator_column(row, 0)?,
+        request_locator: locator_column(row, 1)?,
+        failure_trigger: row.get(2)?,
+        failure_message: row.get(3)?,
+        failure_timestamp: row.get(4)?,
     })
 }
 
@@ -206,7 +208,7 @@ pub fn list_diverted(
     ))?;
     let rows = statement
         .query_map(params![tenant.to_string(), webhook.to_string(), page.count, page.offset], diverted_from_row)?;
-    rows.map(|row| diverted_from_columns(row?)).collect()
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// One diverted event of a webhook.
@@ -221,9 +223,8 @@ pub fn get_diverted(
             "SELECT {DIVERTED_COLUMNS} FROM diverted_events WHERE tenant = ?1 AND webhook = ?2 AND event_locator = ?3"
         ))?
         .query_row(params![tenant.to_string(), webhook.to_string(), event.to_string()], diverted_from_row)
-        .optional()?
-        .map(diverted_from_columns)
-        .transpose()
+        .optional()
+        .map_err(StoreError::from)
 }
 
 /// Deletes a diverted event; false when there was none.
