@@ -19,6 +19,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# The release wasm rebuilds the standard library from its source (see `site` in the Makefile).
+if ! rustup component list --installed | grep -qx rust-src; then
+  say "adding the rust-src component"
+  rustup component add rust-src
+fi
+
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "installing Trunk $TRUNK_VERSION (about 9 minutes the first time)"
   cargo install --locked --quiet trunk --version "$TRUNK_VERSION"
@@ -27,6 +33,13 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bindgen_version" ]; then
   say "installing wasm-bindgen-cli $wasm_bindgen_version (about 3 minutes the first time)"
   cargo install --locked --quiet wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+
+# The splitter that cuts the lazy routes into wasm chunks (scripts/split.mjs); it has no --version.
+WASM_SPLIT_VERSION=0.2.4
+if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli $WASM_SPLIT_VERSION (about 3 minutes the first time)"
+  cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
 # npm packages: Playwright and wasm-opt (binaryen@132; Debian's binaryen breaks the wasm).

@@ -8,7 +8,10 @@ use std::time::Duration;
 use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
-use webhooks_api::{paths, ErrorBody, Locator, TenantLocator, UpdateWebhookRequest, WebhookList, WebhookResponse};
+use webhooks_api::{
+    paths, CreateWebhookRequest, DivertedEventResponse, ErrorBody, Locator, TenantLocator, UpdateWebhookRequest,
+    WebhookList, WebhookResponse,
+};
 
 use crate::session::Connection;
 
@@ -16,6 +19,13 @@ use crate::session::Connection;
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest `Retry-After` that a read waits out by itself before one retry.
 const MAX_AUTOMATIC_RETRY_WAIT_SECONDS: u32 = 5;
+
+/// The permission every write to a webhook needs.
+pub const WEBHOOKS_WRITE: &str = "webhooks.write";
+/// The permission to resend a diverted event.
+pub const DIVERTED_RESEND: &str = "diverted-events.resend";
+/// The permission to delete a diverted event.
+pub const DIVERTED_DELETE: &str = "diverted-events.delete";
 
 /// What went wrong with a call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -313,6 +323,26 @@ impl ApiClient {
         self.get(paths::webhook(&tenant, &locator), &[]).await
     }
 
+    /// One webhook, with the body exactly as the API sent it (the detail page's raw JSON).
+    pub async fn fetch_webhook_with_body(
+        &self,
+        tenant: TenantLocator,
+        locator: Locator,
+    ) -> Result<(WebhookResponse, String), ApiError> {
+        let path = paths::webhook(&tenant, &locator);
+        let body = self.send(Call { method: Method::GET, path, query: &[], body: None }).await?;
+        Ok((decode(&body)?, body))
+    }
+
+    /// `POST /event/{tenant}/webhooks`: creates a webhook.
+    pub async fn create_webhook(
+        &self,
+        tenant: TenantLocator,
+        request: &CreateWebhookRequest,
+    ) -> Result<WebhookResponse, ApiError> {
+        self.send_json(Method::POST, paths::create_webhook(&tenant), request).await
+    }
+
     /// `PATCH /event/{tenant}/webhooks/{locator}`: an add/remove update; the webhook after it.
     pub async fn update_webhook(
         &self,
@@ -325,15 +355,60 @@ impl ApiClient {
 
     /// `PATCH …/{locator}/unsuspend`: clears a suspension.
     pub async fn unsuspend_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<(), ApiError> {
-        let path = format!("{}/unsuspend", paths::webhook(&tenant, &locator));
-        self.send(Call { method: Method::PATCH, path, query: &[], body: None }).await.map(drop)
+        self.send_empty(Method::PATCH, format!("{}/unsuspend", paths::webhook(&tenant, &locator))).await
     }
 
     /// `DELETE /event/{tenant}/webhooks/{locator}`.
     pub async fn delete_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<(), ApiError> {
-        self.send(Call { method: Method::DELETE, path: paths::webhook(&tenant, &locator), query: &[], body: None })
-            .await
-            .map(drop)
+        self.send_empty(Method::DELETE, paths::webhook(&tenant, &locator)).await
+    }
+
+    /// `GET …/{locator}/diverted`: one page of a webhook's diverted events.
+    pub async fn list_diverted(
+        &self,
+        tenant: TenantLocator,
+        webhook: Locator,
+        offset: usize,
+        count: usize,
+    ) -> Result<Vec<DivertedEventResponse>, ApiError> {
+        let query = [("offset", offset.to_string()), ("count", count.to_string())];
+        self.get(paths::diverted_events(&tenant, &webhook), &query).await
+    }
+
+    /// `GET …/diverted/{event}`: one diverted event.
+    pub async fn fetch_diverted(
+        &self,
+        tenant: TenantLocator,
+        webhook: Locator,
+        event: Locator,
+    ) -> Result<DivertedEventResponse, ApiError> {
+        self.get(paths::diverted_event(&tenant, &webhook, &event), &[]).await
+    }
+
+    /// `POST …/diverted/{event}/resend`: queues the event for delivery again.
+    pub async fn resend_diverted(
+        &self,
+        tenant: TenantLocator,
+        webhook: Locator,
+        event: Locator,
+    ) -> Result<(), ApiError> {
+        let path = format!("{}/resend", paths::diverted_event(&tenant, &webhook, &event));
+        self.send_empty(Method::POST, path).await
+    }
+
+    /// `DELETE …/diverted/{event}`: drops the event for good.
+    pub async fn delete_diverted(
+        &self,
+        tenant: TenantLocator,
+        webhook: Locator,
+        event: Locator,
+    ) -> Result<(), ApiError> {
+        self.send_empty(Method::DELETE, paths::diverted_event(&tenant, &webhook, &event)).await
+    }
+
+    /// A call without a body whose answer's body does not matter.
+    async fn send_empty(&self, method: Method, path: String) -> Result<(), ApiError> {
+        self.send(Call { method, path, query: &[], body: None }).await.map(drop)
     }
 }
 

@@ -1,6 +1,6 @@
 //! How values read in the table: relative times, URL parts, the failure policy in brief.
 
-use webhooks_api::{FailureHandlingResponse, RetryType};
+use webhooks_api::FailureHandlingResponse;
 
 /// "just now", "5 minutes ago", "3 hours ago", "2 days ago" from two Unix-millisecond times.
 pub fn relative_time(then_ms: f64, now_ms: f64) -> String {
@@ -25,14 +25,7 @@ pub fn url_parts(url: &str) -> (&str, &str, &str) {
 /// The policy in a few words: "3× exponential, divert, suspend", "no retry, alert".
 pub fn failure_summary(policy: &FailureHandlingResponse) -> String {
     let mut parts = vec![match &policy.retry_strategy {
-        Some(strategy) => format!(
-            "{}× {}",
-            strategy.attempts,
-            match strategy.kind {
-                RetryType::Linear => "linear",
-                RetryType::Exponential => "exponential",
-            }
-        ),
+        Some(strategy) => format!("{}× {}", strategy.attempts, strategy.kind.as_str()),
         None => "no retry".to_owned(),
     }];
     if policy.divert {
@@ -53,6 +46,26 @@ pub fn parse_time_ms(rfc3339: &str) -> Option<f64> {
     (!ms.is_nan()).then_some(ms)
 }
 
+/// JSON text indented by the browser (keeps serde_json's pretty printer out of the wasm);
+/// the text as it was if it is not JSON.
+pub fn pretty_json(compact: &str) -> String {
+    js_sys::JSON::parse(compact)
+        .ok()
+        .and_then(|parsed| {
+            js_sys::JSON::stringify_with_replacer_and_space(&parsed, &wasm_bindgen::JsValue::NULL, &2.into()).ok()
+        })
+        .and_then(|text| text.as_string())
+        .unwrap_or_else(|| compact.to_owned())
+}
+
+/// An RFC 3339 time in the browser's locale and time zone (the text as it was if unreadable).
+pub fn absolute_time(rfc3339: &str) -> String {
+    match parse_time_ms(rfc3339) {
+        Some(ms) => js_sys::Date::new(&ms.into()).to_locale_string("default", &wasm_bindgen::JsValue::UNDEFINED).into(),
+        None => rfc3339.to_owned(),
+    }
+}
+
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()
@@ -61,7 +74,7 @@ pub fn now_ms() -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use webhooks_api::{EndpointResponse, RetryStrategy};
+    use webhooks_api::{EndpointResponse, RetryStrategy, RetryType};
 
     #[test]
     fn relative_times() {

@@ -8,7 +8,9 @@ pub mod api;
 pub mod bulk;
 mod components;
 pub mod config;
+pub mod form_model;
 pub mod format;
+mod lazy;
 pub mod list_query;
 mod pages;
 pub mod session;
@@ -24,7 +26,9 @@ use crate::api::ApiClient;
 use crate::components::toast::Toasts;
 use crate::components::Shell;
 use crate::config::AppConfig;
-use crate::pages::{ConnectPage, Home, NotFound, WebhookDetailPage, WebhookListPage};
+use crate::lazy::{EditWebhookRoute, NewWebhookRoute, WebhookDetailRoute};
+use crate::pages::{ConnectPage, Home, NotFound, WebhookListPage};
+use leptos_router::Lazy;
 
 /// The whole app: adopts a token handed over in the URL fragment, loads `config.json`,
 /// provides the API client and toasts, and routes.
@@ -51,7 +55,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view=ConnectPage />
                     <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
-                    <Route path=path!("/tenants/:tenant/webhooks/:locator") view=WebhookDetailPage />
+                    <Route path=path!("/tenants/:tenant/webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
+                    <Route path=path!("/tenants/:tenant/webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
+                    <Route path=path!("/tenants/:tenant/webhooks/:locator/edit") view={Lazy::<EditWebhookRoute>::new()} />
                 </Routes>
             </Shell>
         </Router>

@@ -108,7 +108,7 @@ impl ListView {
             name: get("name").unwrap_or_default(),
             status: get("status").map(|s| StatusFilter::from_key(&s)).unwrap_or_default(),
             event_types,
-            page: get("page").and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1),
+            page: page_number(get("page")),
             page_size: get("size")
                 .and_then(|s| s.parse().ok())
                 .filter(|s| PAGE_SIZES.contains(s))
@@ -192,6 +192,51 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
+/// A 1-based page number from the URL; 1 when absent or not a positive number.
+pub fn page_number(text: Option<String>) -> u32 {
+    text.and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1)
+}
+
+/// The sections of a webhook's detail page (`?tab=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetailTab {
+    /// Every field, grouped as in the form.
+    #[default]
+    Overview,
+    /// The diverted events, with `?page=`.
+    Diverted,
+    /// The webhook as the API returned it.
+    Json,
+}
+
+impl DetailTab {
+    /// Every tab, in the order shown.
+    pub const ALL: [Self; 3] = [Self::Overview, Self::Diverted, Self::Json];
+
+    /// Its value in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Diverted => "diverted",
+            Self::Json => "json",
+        }
+    }
+
+    /// Its label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overview => "Overview",
+            Self::Diverted => "Diverted events",
+            Self::Json => "Raw JSON",
+        }
+    }
+
+    /// The tab named in the URL; the overview for anything else.
+    pub fn from_key(key: Option<String>) -> Self {
+        Self::ALL.into_iter().find(|tab| key.as_deref() == Some(tab.key())).unwrap_or_default()
+    }
+}
+
 /// Splits an answer to a `count + 1` request: the page, and whether a next page exists.
 pub fn split_page<T>(mut rows: Vec<T>, page_size: u32) -> (Vec<T>, bool) {
     let has_next = rows.len() > page_size as usize;
@@ -232,6 +277,19 @@ mod tests {
                 (k.to_owned(), String::from_utf8(out).unwrap())
             })
             .collect()
+    }
+
+    #[test]
+    fn detail_tabs_and_pages_from_the_url() {
+        for tab in DetailTab::ALL {
+            assert_eq!(DetailTab::from_key(Some(tab.key().to_owned())), tab);
+        }
+        assert_eq!(DetailTab::from_key(None), DetailTab::Overview);
+        assert_eq!(DetailTab::from_key(Some("nope".into())), DetailTab::Overview);
+        assert_eq!(page_number(Some("3".into())), 3);
+        assert_eq!(page_number(Some("0".into())), 1);
+        assert_eq!(page_number(Some("-2".into())), 1);
+        assert_eq!(page_number(None), 1);
     }
 
     #[test]

@@ -92,6 +92,16 @@ pub enum RetryType {
     Exponential,
 }
 
+impl RetryType {
+    /// The name on the wire, which is also the word shown: `linear`, `exponential`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Linear => "linear",
+            Self::Exponential => "exponential",
+        }
+    }
+}
+
 /// A retry strategy; the create, update and response shapes are the same.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -104,6 +114,17 @@ pub struct RetryStrategy {
     pub interval: i64,
     /// Retries after the first try (1–10).
     pub attempts: i32,
+}
+
+impl RetryStrategy {
+    /// How long to wait before retry `n` (1-based), in milliseconds: linear waits the
+    /// interval each time, exponential `interval × 2^(n-1)` (the contract's decision).
+    pub fn delay_before_retry_ms(&self, retry: i32) -> i64 {
+        match self.kind {
+            RetryType::Linear => self.interval,
+            RetryType::Exponential => self.interval.saturating_mul(1_i64 << (retry - 1).clamp(0, 40)),
+        }
+    }
 }
 
 /// `RetryStrategyResponse` of the OpenAPI document.
@@ -433,6 +454,16 @@ pub mod paths {
     /// `GET`, `PATCH` or `DELETE` one webhook.
     pub fn webhook(tenant: &TenantLocator, webhook: &Locator) -> String {
         format!("/event/{tenant}/webhooks/{webhook}")
+    }
+
+    /// `GET` a page of a webhook's diverted events.
+    pub fn diverted_events(tenant: &TenantLocator, webhook: &Locator) -> String {
+        format!("/event/{tenant}/webhooks/{webhook}/diverted")
+    }
+
+    /// `GET` or `DELETE` one diverted event; append `/resend` to `POST` it again.
+    pub fn diverted_event(tenant: &TenantLocator, webhook: &Locator, event: &Locator) -> String {
+        format!("/event/{tenant}/webhooks/{webhook}/diverted/{event}")
     }
 }
 

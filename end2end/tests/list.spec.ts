@@ -180,6 +180,7 @@ test('keyboard only: reach a row menu and disable a webhook', async ({ page }) =
   await expect(menu).toBeFocused();
   await page.keyboard.press('Enter');
   await page.keyboard.press('Tab'); // View
+  await page.keyboard.press('Tab'); // Edit
   await page.keyboard.press('Tab'); // Disable
   await expect(list.row('Keys').getByRole('button', { name: 'Disable' })).toBeFocused();
   await page.keyboard.press('Enter');

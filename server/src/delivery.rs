@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::{Notify, Semaphore};
 use webhooks_api::{
-    DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, RetryStrategy, RetryType, TenantLocator,
-    WebhookResponse,
+    DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
 };
 
 use crate::db::{Db, StoreError};
@@ -106,15 +105,6 @@ pub fn matching_trigger(triggers: &[String], outcome: &Outcome) -> Option<String
     }
 }
 
-/// How long to wait before retry `n` (1-based): linear waits the interval each time,
-/// exponential `interval × 2^(n-1)`.
-pub fn retry_delay_ms(strategy: &RetryStrategy, retry: i32) -> i64 {
-    match strategy.kind {
-        RetryType::Linear => strategy.interval,
-        RetryType::Exponential => strategy.interval.saturating_mul(1_i64 << (retry - 1).clamp(0, 40)),
-    }
-}
-
 /// The policy's answer to an outcome, after `retries_done` retries.
 pub fn decide(policy: &FailureHandlingResponse, retries_done: i32, outcome: &Outcome) -> Decision {
     if let Outcome::Delivered(_) = outcome {
@@ -123,7 +113,7 @@ pub fn decide(policy: &FailureHandlingResponse, retries_done: i32, outcome: &Out
     let Some(trigger) = matching_trigger(&policy.triggers, outcome) else { return Decision::Drop };
     match &policy.retry_strategy {
         Some(strategy) if retries_done < strategy.attempts => {
-            Decision::Retry { delay_ms: retry_delay_ms(strategy, retries_done + 1) }
+            Decision::Retry { delay_ms: strategy.delay_before_retry_ms(retries_done + 1) }
         }
         _ => Decision::GiveUp { trigger },
     }
@@ -467,6 +457,7 @@ fn record(connection: &mut Connection, delivery: &Delivery, finish: Finish) -> R
 #[cfg(test)]
 mod tests {
     use super::*;
+    use webhooks_api::{RetryStrategy, RetryType};
 
     fn policy(triggers: &[&str], retry: Option<(RetryType, i64, i32)>) -> FailureHandlingResponse {
         FailureHandlingResponse {
@@ -492,8 +483,8 @@ mod tests {
     fn retry_delays() {
         let linear = RetryStrategy { kind: RetryType::Linear, interval: 200, attempts: 3 };
         let exponential = RetryStrategy { kind: RetryType::Exponential, interval: 200, attempts: 3 };
-        assert_eq!((1..=3).map(|n| retry_delay_ms(&linear, n)).collect::<Vec<_>>(), [200, 200, 200]);
-        assert_eq!((1..=4).map(|n| retry_delay_ms(&exponential, n)).collect::<Vec<_>>(), [200, 400, 800, 1600]);
+        assert_eq!((1..=3).map(|n| linear.delay_before_retry_ms(n)).collect::<Vec<_>>(), [200, 200, 200]);
+        assert_eq!((1..=4).map(|n| exponential.delay_before_retry_ms(n)).collect::<Vec<_>>(), [200, 400, 800, 1600]);
     }
 
     #[test]

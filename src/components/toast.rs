@@ -56,6 +56,14 @@ impl Toasts {
         self.show(ToastKind::Error, message);
     }
 
+    /// Copies `text` to the clipboard and says so with `done`, or says how to copy by hand.
+    pub fn copy(&self, text: &str, done: impl Into<String>) {
+        match web_sys::window().map(|window| window.navigator().clipboard().write_text(text)) {
+            Some(_) => self.success(done),
+            None => self.error("Copying is not available here: select the text and copy it."),
+        }
+    }
+
     fn dismiss(&self, id: u64) {
         self.shown.try_update(|shown| shown.retain(|toast| toast.id != id));
     }

@@ -6,8 +6,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use webhooks_api::{Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse};
 
-use crate::api::{use_api, ApiClient, ApiError};
+use crate::api::{use_api, ApiClient, ApiError, WEBHOOKS_WRITE};
 use crate::bulk::{run_bulk, BulkReport, BULK_CONCURRENCY};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
@@ -15,8 +16,6 @@ use crate::status::WebhookStatus;
 
 /// How many event types a row shows before "+N".
 const SHOWN_EVENT_TYPES: usize = 3;
-/// The permission every write action needs.
-const WRITE: &str = "webhooks.write";
 
 /// A change to one webhook that the table (or a bulk action) can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +31,8 @@ pub enum RowAction {
 }
 
 impl RowAction {
-    fn label(self) -> &'static str {
+    /// The button's label.
+    pub fn label(self) -> &'static str {
         match self {
             Self::Enable => "Enable",
             Self::Disable => "Disable",
@@ -41,7 +41,8 @@ impl RowAction {
         }
     }
 
-    fn past(self) -> &'static str {
+    /// What the toast says was done.
+    pub fn past(self) -> &'static str {
         match self {
             Self::Enable => "Enabled",
             Self::Disable => "Disabled",
@@ -51,7 +52,7 @@ impl RowAction {
     }
 
     /// Calls the API; the webhook after the change (`None` once deleted).
-    async fn run(
+    pub async fn run(
         self,
         client: ApiClient,
         tenant: TenantLocator,
@@ -67,6 +68,22 @@ impl RowAction {
             }
             Self::Delete => client.delete_webhook(tenant, locator).await.map(|()| None),
         }
+    }
+
+    /// The question to ask before running this action on the webhook `name`, if it needs one.
+    pub fn confirmation(self, name: &str, on_confirm: Callback<()>) -> Option<Confirmation> {
+        let (title, message) = match self {
+            Self::Delete => (
+                format!("Delete “{name}”?"),
+                "The webhook and its diverted events are deleted for good. Events will no longer be sent to its endpoint.",
+            ),
+            Self::Unsuspend => (
+                format!("Unsuspend “{name}”?"),
+                "Deliveries to its endpoint start again with the next event. Diverted events stay until you resend or delete them.",
+            ),
+            Self::Enable | Self::Disable => return None,
+        };
+        Some(Confirmation { title, message: message.into(), confirm_label: self.label().into(), on_confirm })
     }
 }
 
@@ -118,20 +135,9 @@ impl TableState {
                 }
             });
         });
-        match action {
-            RowAction::Delete => self.confirm.set(Some(Confirmation {
-                title: format!("Delete “{}”?", webhook.name),
-                message: "The webhook and its diverted events are deleted for good. Events will no longer be sent to its endpoint.".into(),
-                confirm_label: "Delete".into(),
-                on_confirm: run,
-            })),
-            RowAction::Unsuspend => self.confirm.set(Some(Confirmation {
-                title: format!("Unsuspend “{}”?", webhook.name),
-                message: "Deliveries to its endpoint start again with the next event. Diverted events stay until you resend or delete them.".into(),
-                confirm_label: "Unsuspend".into(),
-                on_confirm: run,
-            })),
-            RowAction::Enable | RowAction::Disable => run.run(()),
+        match action.confirmation(&webhook.name, run) {
+            Some(question) => self.confirm.set(Some(question)),
+            None => run.run(()),
         }
     }
 
@@ -231,13 +237,7 @@ fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl
     let checked = move || state.selected.with(|s| s.contains(&locator));
     let copy = {
         let (url, name) = (url.clone(), name.clone());
-        move |_| {
-            let done = web_sys::window().map(|w| w.navigator().clipboard().write_text(&url));
-            match done {
-                Some(_) => state.toasts.success(format!("Copied the URL of “{name}”.")),
-                None => state.toasts.error("Copying is not available here: select the URL and copy it."),
-            }
-        }
+        move |_| state.toasts.copy(&url, format!("Copied the URL of “{name}”."))
     };
     view! {
         <tr data-testid="webhook-row" class:selected=checked>
@@ -292,7 +292,7 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
         actions.push(RowAction::Unsuspend);
     }
     actions.push(RowAction::Delete);
-    let lacks_write = move || state.client.lacks(WRITE);
+    let lacks_write = move || state.client.lacks(WEBHOOKS_WRITE);
     let webhook = StoredValue::new(webhook);
     // The menu closes once an action is chosen.
     let menu = NodeRef::<leptos::html::Details>::new();
@@ -305,7 +305,8 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
         <details class="menu" node_ref=menu>
             <summary aria-label=format!("Actions for {}", webhook.with_value(|w| w.name.clone()))>"⋯"</summary>
             <div class="menu-items">
-                <a href=href>"View"</a>
+                <a href=href.clone()>"View"</a>
+                <a href=format!("{href}/edit")>"Edit"</a>
                 {actions
                     .into_iter()
                     .map(|action| view! {
@@ -332,9 +333,9 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
 #[component]
 fn BulkBar(state: TableState) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
-    let report = RwSignal::new(None::<(RowAction, Vec<String>, Vec<(String, String)>)>);
+    let report = RwSignal::new(None::<BulkOutcome>);
     let count = move || state.selected.with(BTreeSet::len);
-    let lacks_write = move || state.client.lacks(WRITE);
+    let lacks_write = move || state.client.lacks(WEBHOOKS_WRITE);
     let run = move |action: RowAction| {
         let targets: Vec<(Locator, String)> = state.rows.with_untracked(|rows| {
             rows.iter()
@@ -362,11 +363,12 @@ fn BulkBar(state: TableState) -> impl IntoView {
                 progress.set(None);
                 // What failed stays selected, so that it can be retried.
                 state.selected.set(done.failed.iter().map(|((locator, _), _)| *locator).collect());
-                report.set(Some((
-                    action,
-                    done.succeeded.into_iter().map(|(_, name)| name).collect(),
-                    done.failed.into_iter().map(|((_, name), why)| (name, why)).collect(),
-                )));
+                report.set(Some(BulkOutcome {
+                    action: action.label(),
+                    succeeded: done.succeeded.len(),
+                    failed: done.failed.into_iter().map(|((_, name), why)| (name, why)).collect(),
+                    retry_hint: "The webhooks that failed are still selected: try again, or clear the selection.",
+                }));
             });
         });
         if action == RowAction::Delete {
@@ -403,21 +405,7 @@ fn BulkBar(state: TableState) -> impl IntoView {
                     "Clear selection"
                 </button>
             </Show>
-            <div role="status" aria-live="polite" class="bulk-status" data-testid="bulk-status">
-                {move || progress.get().map(|(done, total)| format!("Working… {done} of {total} done"))}
-                {move || report.get().map(|(action, succeeded, failed)| view! {
-                    <div class="bulk-report" data-testid="bulk-report">
-                        <p>{format!("{}: {} succeeded, {} failed.", action.label(), succeeded.len(), failed.len())}</p>
-                        {(!failed.is_empty()).then(|| view! {
-                            <ul class="failures">
-                                {failed.into_iter().map(|(name, why)| view! { <li><strong>{name}</strong>": "{why}</li> }).collect_view()}
-                            </ul>
-                            <p class="hint">"The webhooks that failed are still selected: try again, or clear the selection."</p>
-                        })}
-                        <button type="button" class="link-button" on:click=move |_| report.set(None)>"Dismiss"</button>
-                    </div>
-                })}
-            </div>
+            <BulkStatus progress outcome=report />
         </div>
     }
 }

@@ -4,10 +4,12 @@ mod connect;
 mod home;
 mod not_found;
 mod webhook_detail;
+mod webhook_edit;
 mod webhook_list;
 
 pub use connect::ConnectPage;
 pub use home::Home;
 pub use not_found::NotFound;
 pub use webhook_detail::WebhookDetailPage;
+pub use webhook_edit::{EditWebhookPage, NewWebhookPage};
 pub use webhook_list::WebhookListPage;

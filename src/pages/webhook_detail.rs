@@ -1,15 +1,30 @@
-//! `/tenants/:tenant/webhooks/:locator`: one webhook.
+//! `/tenants/:tenant/webhooks/:locator`: one webhook: its fields, why it is suspended,
+//! its diverted events (`?tab=diverted&page=N`) and its raw JSON (`?tab=json`).
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
-use webhooks_api::{Locator, WebhookResponse};
+use leptos::task::spawn_local;
+use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::NavigateOptions;
+use webhooks_api::{EndpointResponse, Locator, TenantLocator, WebhookResponse};
 
-use crate::api::{use_api, ApiError};
-use crate::components::ErrorPanel;
+use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
+use crate::components::confirm::ConfirmDialog;
+use crate::components::diverted_events::DivertedEvents;
+use crate::components::toast::use_toasts;
+use crate::components::{ErrorPanel, RowAction};
+use crate::form_model::{describe_policy, is_sensitive_header};
+use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
+use crate::list_query::{page_number, DetailTab};
 use crate::pages::webhook_list::route_tenant;
 use crate::status::WebhookStatus;
 
-/// Loads one webhook and shows its fields.
+/// The banner counts diverted events with one request of this many (the API's largest page).
+const COUNTED_DIVERTED: usize = 1000;
+
+/// The webhook as loaded: its tenant, the decoded webhook and the body the API sent.
+type Loaded = (TenantLocator, WebhookResponse, String);
+
+/// Loads one webhook, and how many diverted events wait, and shows the chosen tab.
 #[component]
 pub fn WebhookDetailPage() -> impl IntoView {
     let client = use_api();
@@ -21,10 +36,17 @@ pub fn WebhookDetailPage() -> impl IntoView {
             let tenant = route_tenant(&tenant)?;
             let locator: Locator =
                 locator.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))?;
-            client.fetch_webhook(tenant, locator).await
+            let (webhook, body) = client.fetch_webhook_with_body(tenant, locator).await?;
+            Ok::<Loaded, ApiError>((tenant, webhook, body))
         }
     });
-    let body = move || Suspend::new(async move { webhook.await.map(|webhook| view! { <WebhookFields webhook /> }) });
+    let body = move || {
+        Suspend::new(async move {
+            webhook.await.map(|(tenant, webhook_now, raw)| {
+                view! { <WebhookDetail tenant webhook=webhook_now raw reload=Callback::new(move |()| webhook.refetch()) /> }
+            })
+        })
+    };
     view! {
         <section class="panel">
             <p class="back">
@@ -40,24 +62,215 @@ pub fn WebhookDetailPage() -> impl IntoView {
     }
 }
 
-/// The fields of one webhook, as text.
+/// The loaded webhook: title, actions, banner, tabs.
 #[component]
-fn WebhookFields(webhook: WebhookResponse) -> impl IntoView {
+fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, reload: Callback<()>) -> impl IntoView {
+    let client = use_api();
+    let toasts = use_toasts();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let tab = Memo::new(move |_| query.with(|q| DetailTab::from_key(q.get("tab"))));
+    let page = Signal::derive(move || query.with(|q| page_number(q.get("page"))));
+    let locator = webhook.locator;
+    let base = format!("/tenants/{tenant}/webhooks/{locator}");
+    let waiting = LocalResource::new(move || async move {
+        client.list_diverted(tenant, locator, 0, COUNTED_DIVERTED).await.map(|events| events.len())
+    });
+    let confirm = RwSignal::new(None);
+    let name = webhook.name.clone();
+    let act = move |action: RowAction| {
+        let (question_name, name, navigate) = (name.clone(), name.clone(), navigate.clone());
+        let run = Callback::new(move |()| {
+            let (name, navigate) = (name.clone(), navigate.clone());
+            spawn_local(async move {
+                match action.run(client, tenant, locator).await {
+                    Ok(after) => {
+                        toasts.success(format!("{} “{name}”.", action.past()));
+                        match after {
+                            Some(_) => reload.run(()),
+                            None => navigate(&format!("/tenants/{tenant}/webhooks"), NavigateOptions::default()),
+                        }
+                    }
+                    Err(error) => {
+                        toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase()))
+                    }
+                }
+            });
+        });
+        match action.confirmation(&question_name, run) {
+            Some(question) => confirm.set(Some(question)),
+            None => run.run(()),
+        }
+    };
+    let lacks_write = move || client.lacks(WEBHOOKS_WRITE);
+    let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
+    let go_to_page = {
+        let (base, navigate) = (base.clone(), use_navigate());
+        Callback::new(move |page: u32| {
+            navigate(&format!("{base}?tab=diverted&page={page}"), NavigateOptions::default())
+        })
+    };
     let status = WebhookStatus::of(&webhook);
-    let headers = webhook.endpoint.headers.keys().cloned().collect::<Vec<_>>().join(", ");
+    let count_text = move || {
+        waiting.get().map(|counted| match counted {
+            Ok(n) if n >= COUNTED_DIVERTED => format!("{COUNTED_DIVERTED} or more diverted events are waiting."),
+            Ok(1) => "1 diverted event is waiting.".to_owned(),
+            Ok(n) => format!("{n} diverted events are waiting."),
+            Err(error) => format!("The diverted events could not be counted: {error}"),
+        })
+    };
+    let suspended_at = webhook.suspended_at.clone().filter(|_| webhook.suspended);
+    let divert = webhook.failure_handling.divert;
+    let tab_link = {
+        let base = base.clone();
+        move |each: DetailTab| {
+            view! {
+                <a href=format!("{base}?tab={}", each.key()) aria-current=move || (tab.get() == each).then_some("page")>{each.label()}</a>
+            }
+        }
+    };
     view! {
-        <h1>{webhook.name.clone()}</h1>
-        <dl class="fields" data-testid="webhook-fields">
-            <dt>"Status"</dt>
-            <dd><span class=status.css_class()>{status.label()}</span></dd>
-            <dt>"Locator"</dt>
-            <dd><code>{webhook.locator.to_string()}</code></dd>
-            <dt>"Endpoint"</dt>
-            <dd class="url">{webhook.endpoint.url.clone()}</dd>
-            <dt>"Header names"</dt>
-            <dd>{if headers.is_empty() { "none".to_owned() } else { headers }}</dd>
-            <dt>"Event types"</dt>
-            <dd>{webhook.event_types.join(", ")}</dd>
+        <div class="panel-head">
+            <h1>{webhook.name.clone()}" "<span class=status.css_class() data-testid="status">{status.label()}</span></h1>
+            <div class="actions page-actions">
+                <a class="button primary" href=format!("{base}/edit")>"Edit"</a>
+                <a class="button" href=format!("/tenants/{tenant}/webhooks/new?from={locator}")>"Duplicate"</a>
+                {
+                    let act = act.clone();
+                    view! {
+                        <button type="button" class="button" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(toggle)>
+                            {toggle.label()}
+                        </button>
+                    }
+                }
+                {
+                    let act = act.clone();
+                    view! {
+                        <button type="button" class="button danger" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(RowAction::Delete)>
+                            "Delete"
+                        </button>
+                    }
+                }
+            </div>
+        </div>
+        {suspended_at.map(|at| {
+            let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+            let act = act.clone();
+            view! {
+                <section class="banner warning" aria-labelledby="suspended-title" data-testid="suspension-banner">
+                    <h2 id="suspended-title">"Suspended "{since}</h2>
+                    <p>"Since "<time datetime=at.clone()>{absolute_time(&at)}</time>". "
+                        "EC stopped delivering to this endpoint when its retries ran out. Nothing is sent until you unsuspend it; "
+                        {if divert { "events raised meanwhile are diverted and kept." } else { "events raised meanwhile are dropped, because divert is off." }}
+                    </p>
+                    <p data-testid="diverted-waiting">{count_text}</p>
+                    <div class="actions">
+                        <button type="button" class="button primary" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(RowAction::Unsuspend)>
+                            "Unsuspend"
+                        </button>
+                        <a class="button" href=format!("{base}?tab=diverted")>"Review diverted events"</a>
+                    </div>
+                </section>
+            }
+        })}
+        <nav class="tabs" aria-label="Webhook sections">
+            {DetailTab::ALL.into_iter().map(tab_link).collect_view()}
+        </nav>
+        {move || match tab.get() {
+            DetailTab::Overview => view! { <Overview webhook=webhook.clone() /> }.into_any(),
+            DetailTab::Diverted => view! {
+                <DivertedEvents tenant webhook=locator page go_to_page on_change=Callback::new(move |()| waiting.refetch()) />
+            }
+            .into_any(),
+            DetailTab::Json => {
+                let text = pretty_json(&raw);
+                let copy = text.clone();
+                view! {
+                    <div class="actions"><button type="button" class="button" on:click=move |_| toasts.copy(&copy, "Copied the webhook's JSON.")>"Copy JSON"</button></div>
+                    <pre class="json" data-testid="raw-json" tabindex="0">{text}</pre>
+                }
+                .into_any()
+            }
+        }}
+        <ConfirmDialog pending=confirm />
+    }
+}
+
+/// Every field of the webhook, grouped as in the form.
+#[component]
+fn Overview(webhook: WebhookResponse) -> impl IntoView {
+    let toasts = use_toasts();
+    let locator = webhook.locator.to_string();
+    let policy = describe_policy(&webhook.failure_handling);
+    let triggers = webhook.failure_handling.triggers.join(", ");
+    view! {
+        <div class="overview" data-testid="webhook-fields">
+            <section>
+                <h2>"General"</h2>
+                <dl class="fields">
+                    <dt>"Name"</dt><dd>{webhook.name.clone()}</dd>
+                    <dt>"Enabled"</dt><dd>{if webhook.enabled { "Yes" } else { "No" }}</dd>
+                    <dt>"Locator"</dt>
+                    <dd>
+                        <code>{locator.clone()}</code>" "
+                        <button type="button" class="icon-button" on:click=move |_| toasts.copy(&locator, "Copied the locator.")>"Copy locator"</button>
+                    </dd>
+                </dl>
+            </section>
+            <section>
+                <h2>"Endpoint"</h2>
+                <EndpointFields endpoint=webhook.endpoint.clone() label="Endpoint" />
+            </section>
+            <section>
+                <h2>"Event types"</h2>
+                {if webhook.event_types.is_empty() {
+                    view! { <p>"None: this webhook receives no events."</p> }.into_any()
+                } else {
+                    view! { <ul class="chips">{webhook.event_types.iter().map(|t| view! { <li class="chip">{t.clone()}</li> }).collect_view()}</ul> }.into_any()
+                }}
+            </section>
+            <section>
+                <h2>"Failure handling"</h2>
+                <ul class="policy" data-testid="policy">{policy.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                <dl class="fields">
+                    <dt>"Triggers"</dt><dd>{if triggers.is_empty() { "none".to_owned() } else { triggers }}</dd>
+                </dl>
+                {webhook.failure_handling.alert_endpoint.map(|alert| view! {
+                    <h3>"Alert endpoint"</h3>
+                    <EndpointFields endpoint=alert label="Alert endpoint" />
+                })}
+            </section>
+        </div>
+    }
+}
+
+/// An endpoint's URL and headers; values of secret headers masked until revealed.
+#[component]
+fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoView {
+    view! {
+        <dl class="fields">
+            <dt>"URL"</dt><dd class="url">{endpoint.url}</dd>
+            <dt>"Headers"</dt>
+            <dd>
+                {if endpoint.headers.is_empty() { Some("none") } else { None }}
+                <ul class="header-list" aria-label=format!("{label} headers")>
+                    {endpoint.headers.into_iter().map(|(name, values)| {
+                        let secret = is_sensitive_header(&name);
+                        let revealed = RwSignal::new(!secret);
+                        let shown = move || if revealed.get() { values.join(", ") } else { "••••••••".to_owned() };
+                        view! {
+                            <li>
+                                <code>{name.clone()}</code>": "<span class="mono">{shown}</span>
+                                {secret.then(|| view! {
+                                    <button type="button" class="link-button" aria-pressed=move || revealed.get().to_string() on:click=move |_| revealed.update(|r| *r = !*r)>
+                                        {move || if revealed.get() { format!("Hide {name}") } else { format!("Reveal {name}") }}
+                                    </button>
+                                })}
+                            </li>
+                        }
+                    }).collect_view()}
+                </ul>
+            </dd>
         </dl>
     }
 }

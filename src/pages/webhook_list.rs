@@ -64,6 +64,7 @@ pub fn WebhookListPage() -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Webhooks"</h1>
+                <a class="button primary" href=move || format!("/tenants/{}/webhooks/new", tenant())>"New webhook"</a>
             </div>
             <FilterBar view show />
             <Transition fallback=|| view! { <SkeletonRows /> }>
@@ -93,7 +94,7 @@ fn ListBody(
     } else if current.is_filtered() {
         Some(("No webhook matches these filters.", Some(("Clear filters", current.cleared()))))
     } else {
-        Some(("This tenant has no webhooks yet.", None))
+        Some(("This tenant has no webhooks yet: create the first one with “New webhook”.", None))
     };
     let (first_row, last_row) = current.row_range(count);
     let previous = (current.page > 1).then(|| ListView { page: current.page - 1, ..current.clone() });

@@ -1,0 +1,416 @@
+//! A webhook's diverted events: a page of them (count + 1), one in full in a drawer,
+//! Resend and Delete for one or for a selection (the bulk runner, with its report).
+
+use leptos::html::Dialog;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
+
+use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
+use crate::bulk::{run_bulk, BULK_CONCURRENCY};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus};
+use crate::components::confirm::{ConfirmDialog, Confirmation};
+use crate::components::toast::{use_toasts, Toasts};
+use crate::components::ErrorPanel;
+use crate::format::{absolute_time, now_ms, parse_time_ms, relative_time};
+use crate::list_query::split_page;
+
+/// Diverted events per page.
+pub const DIVERTED_PAGE_SIZE: u32 = 25;
+
+/// What can be done to a diverted event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EventAction {
+    /// `POST …/resend`: deliver it again.
+    Resend,
+    /// `DELETE`: drop it for good.
+    Delete,
+}
+
+impl EventAction {
+    fn label(self) -> &'static str {
+        match self {
+            Self::Resend => "Resend",
+            Self::Delete => "Delete",
+        }
+    }
+
+    fn permission(self) -> &'static str {
+        match self {
+            Self::Resend => DIVERTED_RESEND,
+            Self::Delete => DIVERTED_DELETE,
+        }
+    }
+
+    async fn run(
+        self,
+        client: ApiClient,
+        tenant: TenantLocator,
+        webhook: Locator,
+        event: Locator,
+    ) -> Result<(), ApiError> {
+        match self {
+            Self::Resend => client.resend_diverted(tenant, webhook, event).await,
+            Self::Delete => client.delete_diverted(tenant, webhook, event).await,
+        }
+    }
+}
+
+/// The table's rows and what it does to them.
+#[derive(Clone, Copy)]
+struct EventsState {
+    tenant: TenantLocator,
+    webhook: Locator,
+    rows: RwSignal<Vec<DivertedEventResponse>>,
+    /// Events whose resend was accepted: they leave the list once delivered.
+    queued: RwSignal<Vec<Locator>>,
+    selected: RwSignal<Vec<Locator>>,
+    open: RwSignal<Option<Locator>>,
+    confirm: RwSignal<Option<Confirmation>>,
+    progress: RwSignal<Option<(usize, usize)>>,
+    bulk_outcome: RwSignal<Option<BulkOutcome>>,
+    client: ApiClient,
+    toasts: Toasts,
+    /// Told after every change, so that the page recounts what is waiting.
+    on_change: Callback<()>,
+}
+
+impl EventsState {
+    /// Puts the outcome of `action` on `event` into the table.
+    fn record(&self, action: EventAction, event: Locator) {
+        match action {
+            EventAction::Resend => self.queued.update(|queued| queued.push(event)),
+            EventAction::Delete => {
+                self.rows.update(|rows| rows.retain(|row| row.event_locator != event));
+                self.selected.update(|selected| selected.retain(|e| *e != event));
+                if self.open.get_untracked() == Some(event) {
+                    self.open.set(None);
+                }
+            }
+        }
+    }
+
+    /// Runs `action` on `events` (one, or the selection), after confirmation for Delete.
+    fn act(&self, action: EventAction, events: Vec<Locator>) {
+        let this = *self;
+        let total = events.len();
+        let go = Callback::new(move |()| {
+            let events = events.clone();
+            spawn_local(async move { this.run(action, events).await });
+        });
+        if action == EventAction::Delete {
+            let what = if total == 1 { "this diverted event".to_owned() } else { format!("{total} diverted events") };
+            self.confirm.set(Some(Confirmation {
+                title: format!("Delete {what}?"),
+                message: "Deleted events are gone for good: they can no longer be resent.".into(),
+                confirm_label: "Delete".into(),
+                on_confirm: go,
+            }));
+        } else {
+            go.run(());
+        }
+    }
+
+    async fn run(self, action: EventAction, events: Vec<Locator>) {
+        if let [event] = events[..] {
+            match action.run(self.client, self.tenant, self.webhook, event).await {
+                Ok(()) => {
+                    self.record(action, event);
+                    self.toasts.success(match action {
+                        EventAction::Resend => format!("Event {event} queued for delivery."),
+                        EventAction::Delete => format!("Deleted event {event}."),
+                    });
+                }
+                Err(error) => {
+                    self.toasts.error(format!("Could not {} event {event}: {error}", action.label().to_lowercase()))
+                }
+            }
+            self.on_change.run(());
+            return;
+        }
+        let total = events.len();
+        self.bulk_outcome.set(None);
+        self.progress.set(Some((0, total)));
+        let done = run_bulk(
+            events,
+            BULK_CONCURRENCY,
+            |event| async move {
+                action.run(self.client, self.tenant, self.webhook, event).await?;
+                self.record(action, event);
+                Ok::<(), ApiError>(())
+            },
+            |so_far| self.progress.set(Some((so_far.done(), total))),
+        )
+        .await;
+        self.progress.set(None);
+        // What failed stays selected, so that it can be retried.
+        self.selected.set(done.failed.iter().map(|(event, _)| *event).collect());
+        self.bulk_outcome.set(Some(BulkOutcome {
+            action: action.label(),
+            succeeded: done.succeeded.len(),
+            failed: done.failed.into_iter().map(|(event, why)| (event.to_string(), why)).collect(),
+            retry_hint: "The events that failed are still selected: try again, or clear the selection.",
+        }));
+        self.on_change.run(());
+    }
+}
+
+/// A page of one webhook's diverted events, with the drawer and the actions.
+#[component]
+pub fn DivertedEvents(
+    tenant: TenantLocator,
+    webhook: Locator,
+    /// The 1-based page, from the URL.
+    #[prop(into)]
+    page: Signal<u32>,
+    /// Moves to another page (changes the URL).
+    go_to_page: Callback<u32>,
+    /// Told after every resend or delete.
+    on_change: Callback<()>,
+) -> impl IntoView {
+    let client = use_api();
+    let loaded = LocalResource::new(move || {
+        let page = page.get();
+        async move {
+            let offset = (page.saturating_sub(1) * DIVERTED_PAGE_SIZE) as usize;
+            let events = client.list_diverted(tenant, webhook, offset, DIVERTED_PAGE_SIZE as usize + 1).await?;
+            Ok::<_, ApiError>(split_page(events, DIVERTED_PAGE_SIZE))
+        }
+    });
+    let body = move || {
+        Suspend::new(async move {
+            loaded.await.map(|(rows, has_next)| {
+                let state = EventsState {
+                    tenant,
+                    webhook,
+                    rows: RwSignal::new(rows),
+                    queued: RwSignal::new(Vec::new()),
+                    selected: RwSignal::new(Vec::new()),
+                    open: RwSignal::new(None),
+                    confirm: RwSignal::new(None),
+                    progress: RwSignal::new(None),
+                    bulk_outcome: RwSignal::new(None),
+                    client,
+                    toasts: use_toasts(),
+                    on_change,
+                };
+                view! { <EventsTable state page=page.get_untracked() has_next go_to_page /> }
+            })
+        })
+    };
+    view! {
+        <p class="hint" data-testid="resend-explained">
+            "Resend queues an event for delivery to the endpoint again, with this webhook's failure handling. "
+            "Once it is delivered it leaves this list; if it fails again it stays here. "
+            "While the webhook is suspended or disabled a resend is not delivered: unsuspend or enable it first."
+        </p>
+        <Transition fallback=|| view! { <p class="loading">"Loading diverted events…"</p> }>
+            <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || loaded.refetch() /> }>
+                {body}
+            </ErrorBoundary>
+        </Transition>
+    }
+}
+
+/// The table of one page, the bulk bar, the pagination, the drawer.
+#[component]
+fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callback<u32>) -> impl IntoView {
+    let count = move || state.selected.with(Vec::len);
+    let all_selected = move || {
+        state
+            .rows
+            .with(|rows| !rows.is_empty() && state.selected.with(|s| rows.iter().all(|r| s.contains(&r.event_locator))))
+    };
+    let select_all = move |on: bool| {
+        state.selected.set(if on {
+            state.rows.with(|rows| rows.iter().map(|r| r.event_locator).collect())
+        } else {
+            Vec::new()
+        });
+    };
+    let busy = move || state.progress.with(Option::is_some);
+    view! {
+        <div class="bulk" role="region" aria-label="Bulk actions on diverted events" class:active={move || count() > 0 || state.bulk_outcome.with(Option::is_some)}>
+            <Show when={move || count() > 0}>
+                <span class="bulk-count">{move || format!("{} selected", count())}</span>
+                {[EventAction::Resend, EventAction::Delete]
+                    .into_iter()
+                    .map(|action| {
+                        let lacks = move || state.client.lacks(action.permission());
+                        view! {
+                            <button
+                                type="button"
+                                class="button"
+                                class:danger=action == EventAction::Delete
+                                disabled=move || busy() || lacks().is_some()
+                                title=lacks
+                                on:click=move |_| state.act(action, state.selected.get_untracked())
+                            >
+                                {format!("{} selected", action.label())}
+                            </button>
+                        }
+                    })
+                    .collect_view()}
+                <button type="button" class="button subtle" on:click=move |_| state.selected.set(Vec::new())>"Clear selection"</button>
+            </Show>
+            <BulkStatus progress=state.progress outcome=state.bulk_outcome />
+        </div>
+        <Show
+            when=move || state.rows.with(|rows| !rows.is_empty())
+            fallback=move || view! {
+                <div class="empty" data-testid="no-diverted">
+                    <p>{if page > 1 { "There is nothing on this page." } else { "No diverted events: nothing is waiting to be resent." }}</p>
+                </div>
+            }
+        >
+            <div class="table-wrap">
+                <table class="diverted" data-testid="diverted-table">
+                    <thead>
+                        <tr>
+                            <th scope="col" class="select">
+                                <input
+                                    type="checkbox"
+                                    aria-label="Select all events on this page"
+                                    prop:checked=all_selected
+                                    on:change=move |e| select_all(event_target_checked(&e))
+                                />
+                            </th>
+                            <th scope="col">"Event"</th>
+                            <th scope="col">"Request"</th>
+                            <th scope="col">"Trigger"</th>
+                            <th scope="col">"Message"</th>
+                            <th scope="col">"Failed"</th>
+                            <th scope="col"><span class="sr-only">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || state.rows.get() key=|event| event.event_locator let:event>
+                            <EventRow state event />
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+        </Show>
+        <nav class="pagination" aria-label="Pages of diverted events">
+            <button type="button" class="button" disabled=page <= 1 on:click=move |_| go_to_page.run(page - 1)>"Previous"</button>
+            <span class="page-number">{format!("Page {page}")}</span>
+            <button type="button" class="button" disabled=!has_next on:click=move |_| go_to_page.run(page + 1)>"Next"</button>
+        </nav>
+        <EventDrawer state />
+        <ConfirmDialog pending=state.confirm />
+    }
+}
+
+/// One diverted event's row.
+#[component]
+fn EventRow(state: EventsState, event: DivertedEventResponse) -> impl IntoView {
+    let locator = event.event_locator;
+    let checked = move || state.selected.with(|s| s.contains(&locator));
+    let queued = move || state.queued.with(|q| q.contains(&locator));
+    let toggle = move |on: bool| {
+        state.selected.update(|s| {
+            s.retain(|e| *e != locator);
+            if on {
+                s.push(locator);
+            }
+        })
+    };
+    let when = parse_time_ms(&event.failure_timestamp).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+    view! {
+        <tr data-testid="diverted-row" class:selected=checked>
+            <td class="select">
+                <input type="checkbox" aria-label=format!("Select event {locator}") prop:checked=checked on:change=move |e| toggle(event_target_checked(&e)) />
+            </td>
+            <th scope="row">
+                <button type="button" class="link-button mono" aria-label=format!("Open event {locator}") on:click=move |_| state.open.set(Some(locator))>
+                    {locator.to_string()}
+                </button>
+                <Show when=queued><span class="badge badge-active">"Resend queued"</span></Show>
+            </th>
+            <td class="mono">{event.request_locator.to_string()}</td>
+            <td><span class="chip">{event.failure_trigger.clone()}</span></td>
+            <td class="message">{event.failure_message.clone()}</td>
+            <td title=absolute_time(&event.failure_timestamp)>{when}</td>
+            <td class="row-actions">
+                <EventButtons state locator />
+            </td>
+        </tr>
+    }
+}
+
+/// Resend and Delete for one event (in its row and in the drawer).
+#[component]
+fn EventButtons(state: EventsState, locator: Locator) -> impl IntoView {
+    [EventAction::Resend, EventAction::Delete]
+        .into_iter()
+        .map(|action| {
+            let lacks = move || state.client.lacks(action.permission());
+            view! {
+                <button
+                    type="button"
+                    class="button small"
+                    class:danger=action == EventAction::Delete
+                    aria-label=format!("{} event {locator}", action.label())
+                    disabled=move || lacks().is_some()
+                    title=lacks
+                    on:click=move |_| state.act(action, vec![locator])
+                >
+                    {action.label()}
+                </button>
+            }
+        })
+        .collect_view()
+}
+
+/// One event in full, fetched again when opened, in a modal side panel.
+#[component]
+fn EventDrawer(state: EventsState) -> impl IntoView {
+    let dialog = NodeRef::<Dialog>::new();
+    let event = LocalResource::new(move || {
+        let open = state.open.get();
+        async move {
+            match open {
+                Some(event) => state.client.fetch_diverted(state.tenant, state.webhook, event).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    Effect::new(move |_| {
+        let Some(element) = dialog.get() else { return };
+        match (state.open.with(Option::is_some), element.open()) {
+            (true, false) => drop(element.show_modal()),
+            (false, true) => element.close(),
+            _ => {}
+        }
+    });
+    let fields = move || {
+        Suspend::new(async move {
+            event.await.map(|event| {
+                event.map(|event| {
+                    let locator = event.event_locator;
+                    view! {
+                        <dl class="fields" data-testid="diverted-event">
+                            <dt>"Event locator"</dt><dd class="mono">{locator.to_string()}</dd>
+                            <dt>"Request locator"</dt><dd class="mono">{event.request_locator.to_string()}</dd>
+                            <dt>"Failure trigger"</dt><dd>{event.failure_trigger}</dd>
+                            <dt>"Failure message"</dt><dd>{event.failure_message}</dd>
+                            <dt>"Failed at"</dt><dd>{absolute_time(&event.failure_timestamp)}" ("{event.failure_timestamp}")"</dd>
+                        </dl>
+                        <div class="actions"><EventButtons state locator /></div>
+                    }
+                })
+            })
+        })
+    };
+    view! {
+        <dialog node_ref=dialog class="dialog drawer" aria-labelledby="drawer-title" on:close=move |_| state.open.set(None)>
+            <h2 id="drawer-title">"Diverted event"</h2>
+            <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
+                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || event.refetch() /> }>
+                    {fields}
+                </ErrorBoundary>
+            </Transition>
+            <button type="button" class="button" on:click=move |_| state.open.set(None)>"Close"</button>
+        </dialog>
+    }
+}

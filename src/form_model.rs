@@ -1,0 +1,330 @@
+//! The plain logic behind the create and edit form: which headers are secret, the retry
+//! schedule in words, interval units, and what a PATCH body will do, in words.
+
+use webhooks_api::{
+    FailureHandlingResponse, FailureHandlingUpdateRequest, RetryStrategy, UpdateEndpointRequest, UpdateWebhookRequest,
+};
+
+/// Header names whose values are masked until revealed.
+const SENSITIVE_NAMES: [&str; 4] = ["authorization", "proxy-authorization", "x-api-key", "x-auth-token"];
+/// Words that make any header name sensitive.
+const SENSITIVE_WORDS: [&str; 5] = ["token", "secret", "key", "signature", "password"];
+
+/// Whether a header's values are secrets (masked by default).
+pub fn is_sensitive_header(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    SENSITIVE_NAMES.contains(&lower.as_str()) || SENSITIVE_WORDS.iter().any(|word| lower.contains(word))
+}
+
+/// A duration in milliseconds, read the short way: "500 ms", "1 s", "1.5 s", "2 min", "1 h", "1 day".
+pub fn duration_words(ms: i64) -> String {
+    const UNITS: [(i64, &str); 4] = [(86_400_000, "day"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")];
+    for (size, unit) in UNITS {
+        if ms >= size {
+            let whole = ms / size;
+            let tenths = (ms % size) * 10 / size;
+            let amount = if tenths == 0 { whole.to_string() } else { format!("{whole}.{tenths}") };
+            let plural = if unit == "day" && amount != "1" { "s" } else { "" };
+            return format!("{amount} {unit}{plural}");
+        }
+    }
+    format!("{ms} ms")
+}
+
+/// "retries after 1 s, 2 s, 4 s" (after each failed try, until the attempts run out).
+pub fn retry_schedule(strategy: &RetryStrategy) -> String {
+    let delays: Vec<String> =
+        (1..=strategy.attempts.max(0)).map(|retry| duration_words(strategy.delay_before_retry_ms(retry))).collect();
+    format!("retries after {}", delays.join(", "))
+}
+
+/// Units offered for the retry interval, with their size in milliseconds.
+pub const INTERVAL_UNITS: [(&str, i64); 4] = [("ms", 1), ("s", 1_000), ("min", 60_000), ("h", 3_600_000)];
+
+/// The largest unit that divides `ms` exactly, and the amount in it.
+pub fn split_interval(ms: i64) -> (i64, &'static str) {
+    INTERVAL_UNITS
+        .iter()
+        .rev()
+        .find(|(_, size)| ms % size == 0 && ms >= *size)
+        .map_or((ms, "ms"), |(unit, size)| (ms / size, unit))
+}
+
+/// Milliseconds of `amount` `unit`s (unknown units: milliseconds).
+pub fn join_interval(amount: i64, unit: &str) -> i64 {
+    let size = INTERVAL_UNITS.iter().find(|(u, _)| *u == unit).map_or(1, |(_, size)| *size);
+    amount.saturating_mul(size)
+}
+
+/// A failure-handling policy in words, one line per part (the detail page).
+pub fn describe_policy(policy: &FailureHandlingResponse) -> Vec<String> {
+    let mut out = vec![if policy.triggers.is_empty() {
+        "No trigger: a failed delivery is dropped at once".to_owned()
+    } else {
+        format!("A delivery fails on {}", list(&policy.triggers))
+    }];
+    out.push(match &policy.retry_strategy {
+        Some(strategy) => {
+            format!("Retried {} times, {}: {}", strategy.attempts, strategy.kind.as_str(), retry_schedule(strategy))
+        }
+        None => "Not retried".to_owned(),
+    });
+    out.push(
+        if policy.divert {
+            "When retries run out, the event is diverted (kept below)"
+        } else {
+            "When retries run out, the event is dropped"
+        }
+        .to_owned(),
+    );
+    out.push(
+        if policy.suspend { "…and the webhook is suspended" } else { "The webhook is never suspended" }.to_owned(),
+    );
+    out.push(match &policy.alert_endpoint {
+        Some(alert) => format!("An alert is sent to {}", alert.url),
+        None => "No alert endpoint".to_owned(),
+    });
+    out
+}
+
+fn list(items: &[String]) -> String {
+    items.join(", ")
+}
+
+fn describe_endpoint(what: &str, endpoint: &UpdateEndpointRequest, out: &mut Vec<String>) {
+    if let Some(url) = &endpoint.url {
+        out.push(format!("Set the {what} URL to {url}"));
+    }
+    if let Some(names) = &endpoint.remove_headers {
+        out.push(format!("Remove the {what} headers {}", list(names)));
+    }
+    if let Some(headers) = &endpoint.add_headers {
+        let names: Vec<String> = headers.keys().cloned().collect();
+        out.push(format!("Set the {what} headers {}", list(&names)));
+    }
+}
+
+fn describe_failure_handling(policy: &FailureHandlingUpdateRequest, out: &mut Vec<String>) {
+    if policy.remove_alert_endpoint == Some(true) {
+        out.push("Remove the alert endpoint".into());
+    }
+    if let Some(alert) = &policy.alert_endpoint {
+        describe_endpoint("alert endpoint", alert, out);
+    }
+    if let Some(triggers) = &policy.remove_triggers {
+        out.push(format!("Stop triggering on {}", list(triggers)));
+    }
+    if let Some(triggers) = &policy.add_triggers {
+        out.push(format!("Trigger on {}", list(triggers)));
+    }
+    if policy.remove_retry_strategy == Some(true) {
+        out.push("Stop retrying".into());
+    }
+    if let Some(strategy) = &policy.retry_strategy {
+        out.push(format!(
+            "Retry {} times, {}: {}",
+            strategy.attempts,
+            strategy.kind.as_str(),
+            retry_schedule(strategy)
+        ));
+    }
+    for (flag, on, off) in [
+        (policy.divert, "Divert failed events", "Stop diverting failed events"),
+        (policy.suspend, "Suspend the webhook when retries run out", "Never suspend the webhook"),
+    ] {
+        if let Some(flag) = flag {
+            out.push(if flag { on } else { off }.to_owned());
+        }
+    }
+}
+
+/// What a PATCH body will do, one sentence per change, in the order EC applies them.
+pub fn describe_update(update: &UpdateWebhookRequest) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(name) = &update.name {
+        out.push(format!("Rename to “{name}”"));
+    }
+    if let Some(enabled) = update.enabled {
+        out.push(if enabled { "Enable" } else { "Disable" }.to_owned());
+    }
+    if let Some(endpoint) = &update.endpoint {
+        describe_endpoint("endpoint", endpoint, &mut out);
+    }
+    if update.remove_failure_handling == Some(true) {
+        out.push("Reset failure handling to EC's default policy".into());
+    }
+    if let Some(policy) = &update.failure_handling {
+        describe_failure_handling(policy, &mut out);
+    }
+    if let Some(types) = &update.remove_event_types {
+        out.push(format!("Unsubscribe from {}", list(types)));
+    }
+    if let Some(types) = &update.add_event_types {
+        out.push(format!("Subscribe to {}", list(types)));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use webhooks_api::RetryType;
+
+    #[test]
+    fn sensitive_headers() {
+        for name in [
+            "Authorization",
+            "proxy-authorization",
+            "X-API-Key",
+            "X-Auth-Token",
+            "X-Signature-256",
+            "Client-Secret",
+            "db_password",
+            "X-Token",
+        ] {
+            assert!(is_sensitive_header(name), "{name}");
+        }
+        for name in ["Accept", "X-Env", "Content-Type", "X-Team"] {
+            assert!(!is_sensitive_header(name), "{name}");
+        }
+    }
+
+    #[test]
+    fn schedules_in_words() {
+        let exponential = RetryStrategy { kind: RetryType::Exponential, interval: 1_000, attempts: 3 };
+        assert_eq!(retry_schedule(&exponential), "retries after 1 s, 2 s, 4 s");
+        let linear = RetryStrategy { kind: RetryType::Linear, interval: 1_500, attempts: 2 };
+        assert_eq!(retry_schedule(&linear), "retries after 1.5 s, 1.5 s");
+        assert_eq!(duration_words(250), "250 ms");
+        assert_eq!(duration_words(120_000), "2 min");
+        assert_eq!(duration_words(5_400_000), "1.5 h");
+        assert_eq!(duration_words(86_400_000), "1 day");
+        assert_eq!(duration_words(172_800_000), "2 days");
+    }
+
+    #[test]
+    fn intervals_split_into_the_largest_exact_unit() {
+        assert_eq!(split_interval(3_600_000), (1, "h"));
+        assert_eq!(split_interval(90_000), (90, "s"));
+        assert_eq!(split_interval(1_500), (1_500, "ms"));
+        assert_eq!(split_interval(0), (0, "ms"));
+        for ms in [1, 999, 1_000, 61_000, 7_200_000] {
+            let (amount, unit) = split_interval(ms);
+            assert_eq!(join_interval(amount, unit), ms);
+        }
+    }
+
+    #[test]
+    fn updates_in_words() {
+        let update: UpdateWebhookRequest = serde_json::from_value(json!({
+            "name": "ERP",
+            "enabled": false,
+            "endpoint": {"url": "https://erp.example.com/v2", "removeHeaders": ["X-Env"], "addHeaders": {"X-Env": ["eu"]}},
+            "removeFailureHandling": true,
+            "failureHandling": {"removeAlertEndpoint": true, "addTriggers": ["429"], "retryStrategy": {"type": "exponential", "interval": 1000, "attempts": 3}, "divert": true},
+            "addEventTypes": ["claim.fnol.create"],
+            "removeEventTypes": ["billing.invoice.settle"]
+        }))
+        .unwrap();
+        assert_eq!(
+            describe_update(&update),
+            [
+                "Rename to “ERP”",
+                "Disable",
+                "Set the endpoint URL to https://erp.example.com/v2",
+                "Remove the endpoint headers X-Env",
+                "Set the endpoint headers X-Env",
+                "Reset failure handling to EC's default policy",
+                "Remove the alert endpoint",
+                "Trigger on 429",
+                "Retry 3 times, exponential: retries after 1 s, 2 s, 4 s",
+                "Divert failed events",
+                "Unsubscribe from billing.invoice.settle",
+                "Subscribe to claim.fnol.create",
+            ]
+        );
+        assert!(describe_update(&UpdateWebhookRequest::default()).is_empty());
+    }
+
+    #[test]
+    fn policies_in_words() {
+        let strict: FailureHandlingResponse = serde_json::from_value(json!({
+            "triggers": ["5xx", "timeout"],
+            "retryStrategy": {"type": "linear", "interval": 2000, "attempts": 2},
+            "divert": true, "suspend": true,
+            "alertEndpoint": {"url": "https://ops.example.com/alerts", "headers": {}}
+        }))
+        .unwrap();
+        assert_eq!(
+            describe_policy(&strict),
+            [
+                "A delivery fails on 5xx, timeout",
+                "Retried 2 times, linear: retries after 2 s, 2 s",
+                "When retries run out, the event is diverted (kept below)",
+                "…and the webhook is suspended",
+                "An alert is sent to https://ops.example.com/alerts",
+            ]
+        );
+        let lenient: FailureHandlingResponse =
+            serde_json::from_value(json!({"triggers": [], "divert": false, "suspend": false})).unwrap();
+        assert_eq!(
+            describe_policy(&lenient),
+            [
+                "No trigger: a failed delivery is dropped at once",
+                "Not retried",
+                "When retries run out, the event is dropped",
+                "The webhook is never suspended",
+                "No alert endpoint",
+            ]
+        );
+    }
+}
+
+/// One header being edited: a name and its values (ids keep rows apart while typing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeaderRow {
+    /// Stable id of the row.
+    pub id: u32,
+    /// The header name as typed.
+    pub name: String,
+    /// Its values, one input each.
+    pub values: Vec<String>,
+}
+
+/// Rows for the headers of an endpoint, ids from `first_id` on.
+pub fn header_rows(headers: &webhooks_api::Headers, first_id: u32) -> Vec<HeaderRow> {
+    headers
+        .iter()
+        .zip(first_id..)
+        .map(|((name, values), id)| HeaderRow { id, name: name.clone(), values: values.clone() })
+        .collect()
+}
+
+/// The headers the rows describe; rows with neither name nor values are ignored.
+pub fn headers_of(rows: &[HeaderRow]) -> webhooks_api::Headers {
+    rows.iter()
+        .filter(|row| !row.name.trim().is_empty() || row.values.iter().any(|v| !v.is_empty()))
+        .map(|row| (row.name.trim().to_owned(), row.values.clone()))
+        .collect()
+}
+
+#[cfg(test)]
+mod row_tests {
+    use super::*;
+
+    #[test]
+    fn rows_and_headers_round_trip() {
+        let headers: webhooks_api::Headers =
+            [("Accept".to_owned(), vec!["a".to_owned(), "b".to_owned()]), ("X-Key".to_owned(), vec!["k".to_owned()])]
+                .into();
+        let rows = header_rows(&headers, 7);
+        assert_eq!(rows.iter().map(|r| r.id).collect::<Vec<_>>(), [7, 8]);
+        assert_eq!(headers_of(&rows), headers);
+        let mut with_blank = rows.clone();
+        with_blank.push(HeaderRow { id: 9, name: " ".into(), values: vec![String::new()] });
+        assert_eq!(headers_of(&with_blank), headers, "an empty row is not a header");
+        with_blank.push(HeaderRow { id: 10, name: String::new(), values: vec!["orphan".into()] });
+        assert!(headers_of(&with_blank).contains_key(""), "a value without a name is kept, for validation to name it");
+    }
+}

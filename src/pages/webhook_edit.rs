@@ -1,0 +1,92 @@
+//! `/tenants/:tenant/webhooks/new` (also `?from=LOCATOR` to duplicate) and
+//! `/tenants/:tenant/webhooks/:locator/edit`: the webhook form.
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use webhooks_api::{Locator, WebhookDraft};
+
+use crate::api::{use_api, ApiError};
+use crate::components::webhook_form::{FormMode, WebhookForm};
+use crate::components::ErrorPanel;
+use crate::pages::webhook_list::route_tenant;
+
+fn route_locator(text: &str) -> Result<Locator, ApiError> {
+    text.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))
+}
+
+/// The form for a new webhook, empty or a copy of `?from=`.
+#[component]
+pub fn NewWebhookPage() -> impl IntoView {
+    let client = use_api();
+    let params = use_params_map();
+    let query = use_query_map();
+    let loaded = LocalResource::new(move || {
+        let tenant = params.with(|p| p.get("tenant").unwrap_or_default());
+        let from = query.with(|q| q.get("from"));
+        async move {
+            let tenant = route_tenant(&tenant)?;
+            let draft = match from {
+                Some(from) => {
+                    let source = client.fetch_webhook(tenant, route_locator(&from)?).await?;
+                    let mut copy = WebhookDraft::from(&source);
+                    copy.name = format!("{} (copy)", copy.name);
+                    copy
+                }
+                None => WebhookDraft::default(),
+            };
+            Ok::<_, ApiError>((tenant, draft))
+        }
+    });
+    let form = move || {
+        Suspend::new(async move {
+            loaded.await.map(|(tenant, initial)| view! { <WebhookForm tenant initial mode=FormMode::Create /> })
+        })
+    };
+    view! {
+        <section class="panel">
+            <h1>"New webhook"</h1>
+            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
+                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || loaded.refetch() /> }>
+                    {form}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// The form for an existing webhook.
+#[component]
+pub fn EditWebhookPage() -> impl IntoView {
+    let client = use_api();
+    let params = use_params_map();
+    let ids = move || params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
+    let loaded = LocalResource::new(move || {
+        let (tenant, locator) = ids();
+        async move {
+            let tenant = route_tenant(&tenant)?;
+            let webhook = client.fetch_webhook(tenant, route_locator(&locator)?).await?;
+            Ok::<_, ApiError>((tenant, webhook))
+        }
+    });
+    let form = move || {
+        Suspend::new(async move {
+            loaded.await.map(|(tenant, webhook)| {
+                let initial = WebhookDraft::from(&webhook);
+                view! {
+                    <h1>{format!("Edit “{}”", webhook.name)}</h1>
+                    <WebhookForm tenant initial mode=FormMode::Edit(Box::new(webhook)) />
+                }
+            })
+        })
+    };
+    view! {
+        <section class="panel">
+            <p class="back"><a href=move || format!("/tenants/{}/webhooks/{}", ids().0, ids().1)>"← Back to the webhook"</a></p>
+            <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
+                <ErrorBoundary fallback=move |errors| view! { <h1>"Edit webhook"</h1><ErrorPanel errors retry=move || loaded.refetch() /> }>
+                    {form}
+                </ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
