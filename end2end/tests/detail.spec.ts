@@ -1,52 +1,6 @@
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
-import { freshTenant } from './fixtures/server';
-
-/** Nothing listens here: every delivery fails at once with a connection error (trigger `timeout`). */
-const REFUSING_ENDPOINT = 'http://127.0.0.1:9/hooks';
-const EVENT_TYPE = 'billing.invoice.settle';
-
-interface Suspended {
-  tenant: string;
-  token: string;
-  locator: string;
-  events: string[];
-}
-
-/**
- * A webhook suspended for real by the delivery engine: its endpoint refuses connections,
- * failures are diverted and suspend it; `events` events are raised through the dev intake.
- */
-async function suspendedWebhook(request: APIRequestContext, events: number): Promise<Suspended> {
-  const { tenant, token } = freshTenant();
-  const auth = { Authorization: `Bearer ${token}` };
-  const created = await request.post(`/event/${tenant}/webhooks`, {
-    headers: auth,
-    data: {
-      name: 'Invoices to ERP',
-      endpoint: { url: REFUSING_ENDPOINT, headers: { Authorization: ['Bearer s3cr3t-value'], 'X-Env': ['prod'] } },
-      eventTypes: [EVENT_TYPE],
-      failureHandling: { triggers: ['timeout', '5xx'], divert: true, suspend: true },
-    },
-  });
-  expect(created.ok()).toBeTruthy();
-  const { locator } = await created.json();
-  for (let i = 0; i < events; i++) {
-    const raised = await request.post(`/dev/${tenant}/events`, { data: { type: EVENT_TYPE, data: { invoice: i } } });
-    expect(raised.ok()).toBeTruthy();
-  }
-  let diverted: string[] = [];
-  await expect
-    .poll(async () => {
-      const list = await request.get(`/event/${tenant}/webhooks/${locator}/diverted?count=1000`, { headers: auth });
-      diverted = (await list.json()).map((e: { eventLocator: string }) => e.eventLocator);
-      return diverted.length;
-    }, { timeout: 15_000 })
-    .toBe(events);
-  const webhook = await (await request.get(`/event/${tenant}/webhooks/${locator}`, { headers: auth })).json();
-  expect(webhook.suspended).toBe(true);
-  return { tenant, token, locator, events: diverted };
-}
+import { REFUSING_ENDPOINT, suspendedWebhook, type Suspended } from './fixtures/suspended';
 
 async function openDetail(page: Page, hook: Suspended, query = ''): Promise<void> {
   await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}${query}#token=${hook.token}`);

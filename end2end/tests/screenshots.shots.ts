@@ -1,7 +1,8 @@
 import { expect, test } from '@playwright/test';
 import { useTheme } from './fixtures/axe';
 import { ConnectPage } from './fixtures/connect-page';
-import { freshTenant, seededTenant } from './fixtures/server';
+import { createWebhook, freshTenant, seededTenant } from './fixtures/server';
+import { suspendedWebhook } from './fixtures/suspended';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
 // `make screenshots`: the pictures of docs/screenshots, taken against the real server.
@@ -35,3 +36,45 @@ for (const theme of ['light', 'dark'] as const) {
     await page.screenshot({ path: `${shots}/list-${theme}.png` });
   });
 }
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`a suspended webhook's detail page, ${theme}`, async ({ page, request }) => {
+    await page.setViewportSize({ width: 1360, height: 900 });
+    const hook = await suspendedWebhook(request, 5);
+    await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}#token=${hook.token}`);
+    await expect(page.getByTestId('diverted-waiting')).toHaveText('5 diverted events are waiting.');
+    await useTheme(page, theme);
+    await page.screenshot({ path: `${shots}/detail-suspended-${theme}.png`, fullPage: true });
+  });
+}
+
+test('the create form, the review panel and the conflict view', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  const { tenant, token } = freshTenant();
+  await page.goto(`/tenants/${tenant}/webhooks/new#token=${token}`);
+  await page.getByLabel('Name', { exact: true }).fill('Invoices to ERP');
+  await page.getByLabel('URL', { exact: true }).fill('https://erp.example.com/hooks');
+  await page.getByRole('button', { name: 'Authorization: Bearer …' }).first().click();
+  await page.getByLabel('Value 1 of header Authorization', { exact: true }).fill('Bearer s3cr3t');
+  await page.getByLabel('Search event types').fill('invoice');
+  await page.getByRole('checkbox', { name: 'billing.invoice.settle' }).check();
+  await page.getByLabel('Retry').selectOption('exponential');
+  await page.screenshot({ path: `${shots}/form-create-light.png`, fullPage: true });
+
+  const hook = await createWebhook(request, tenant, token, { name: 'Invoices to ERP', url: 'https://erp.example.com/hooks', eventTypes: ['billing.invoice.settle'] });
+  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
+  await page.getByLabel('Name', { exact: true }).fill('Invoices to ERP (EU)');
+  await page.getByLabel('Search event types').fill('invoice.generate');
+  await page.getByRole('checkbox', { name: 'billing.invoice.generate' }).check();
+  const review = page.getByTestId('review');
+  await expect(review).toContainText('"name": "Invoices to ERP (EU)"');
+  await review.scrollIntoViewIfNeeded();
+  await review.screenshot({ path: `${shots}/form-review-light.png` });
+
+  await request.patch(`/event/${tenant}/webhooks/${hook.locator}`, { headers: { Authorization: `Bearer ${token}` }, data: { enabled: false } });
+  await page.getByRole('button', { name: 'Save changes' }).click();
+  const conflict = page.getByTestId('conflict');
+  await expect(conflict).toBeVisible();
+  await conflict.scrollIntoViewIfNeeded();
+  await conflict.screenshot({ path: `${shots}/form-conflict-light.png` });
+});
