@@ -1,0 +1,97 @@
+import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expectAccessible, useTheme } from './fixtures/axe';
+import { createWebhook, freshTenant } from './fixtures/server';
+import { suspendedWebhook } from './fixtures/suspended';
+
+/** Presses Tab until `target` has the focus (at most `max` times); fails otherwise. */
+async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
+  for (let i = 0; i < max && !(await target.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press('Tab');
+  }
+  await expect(target).toBeFocused();
+}
+
+test('keyboard only: create a webhook from the empty list', async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
+  await expect(page.getByTestId('empty-list')).toBeVisible();
+
+  await tabTo(page, page.getByRole('link', { name: 'New webhook' }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'New webhook' })).toBeVisible();
+  await tabTo(page, page.getByLabel('Name', { exact: true }));
+  await page.keyboard.type('Typed only');
+  await tabTo(page, page.getByLabel('URL', { exact: true }));
+  await page.keyboard.type('https://keys.example.com/in');
+  await tabTo(page, page.getByLabel('Search event types'));
+  await page.keyboard.type('invoice.settle');
+  await tabTo(page, page.getByRole('checkbox', { name: 'billing.invoice.settle' }));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByLabel('Divert: keep failed events for resending'));
+  await page.keyboard.press('Space');
+  await tabTo(page, page.getByRole('button', { name: 'Create webhook' }));
+  await page.keyboard.press('Enter');
+
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Typed only');
+  const [stored] = await (await request.get(`/event/${tenant}/webhooks/list`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  expect(stored.name).toBe('Typed only');
+  expect(stored.endpoint.url).toBe('https://keys.example.com/in');
+  expect(stored.eventTypes).toEqual(['billing.invoice.settle']);
+  expect(stored.failureHandling.divert).toBe(true);
+});
+
+test('keyboard only: edit a webhook from its detail page', async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  const hook = await createWebhook(request, tenant, token, { name: 'Before', url: 'https://k.example.com/' });
+  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Before');
+
+  await tabTo(page, page.getByRole('link', { name: 'Edit', exact: true }));
+  await page.keyboard.press('Enter');
+  await expect(page.getByRole('heading', { name: 'Edit “Before”' })).toBeVisible();
+  await tabTo(page, page.getByLabel('Name', { exact: true }));
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('After');
+  await tabTo(page, page.getByLabel('Enabled: deliver events to the endpoint'));
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('patch-body')).toContainText('"enabled": false');
+  // Enter in a text field submits the form (the catalog's checkboxes lie between here and Save).
+  const patch = page.waitForRequest((r) => r.method() === 'PATCH');
+  await page.keyboard.press('Shift+Tab');
+  await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+  await page.keyboard.press('Enter');
+  expect((await patch).postDataJSON()).toEqual({ name: 'After', enabled: false });
+  await expect(page.getByTestId('toasts')).toContainText('Saved “After”.');
+});
+
+for (const theme of ['light', 'dark'] as const) {
+  test(`accessible in the ${theme} theme: empty list, create with errors, edit review, raw JSON, dialogs`, async ({ page, request }) => {
+    const { tenant, token } = freshTenant();
+    await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
+    await expect(page.getByTestId('empty-list')).toBeVisible();
+    await useTheme(page, theme);
+    await expectAccessible(page, `empty list (${theme})`);
+
+    await page.getByRole('link', { name: 'New webhook' }).click();
+    await expect(page.getByLabel('Name', { exact: true })).toBeVisible();
+    await expectAccessible(page, `create form (${theme})`);
+    await page.getByRole('button', { name: 'Create webhook' }).click();
+    await expect(page.getByTestId('error-summary')).toBeVisible();
+    await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
+    await expectAccessible(page, `create form with errors (${theme})`);
+
+    const hook = await createWebhook(request, tenant, token, { name: 'Reviewed', url: 'https://r.example.com/' });
+    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
+    await page.getByLabel('Name', { exact: true }).fill('Reviewed again');
+    await expect(page.getByTestId('patch-body')).toContainText('Reviewed again');
+    await expectAccessible(page, `edit form with its review panel (${theme})`);
+
+    const suspended = await suspendedWebhook(request, 1);
+    await page.goto(`/tenants/${suspended.tenant}/webhooks/${suspended.locator}?tab=json#token=${suspended.token}`);
+    await expect(page.getByTestId('raw-json')).toContainText('"suspended": true');
+    await expectAccessible(page, `raw JSON (${theme})`);
+    await page.getByTestId('suspension-banner').getByRole('button', { name: 'Unsuspend' }).click();
+    await expect(page.getByRole('dialog')).toBeVisible();
+    await expectAccessible(page, `unsuspend dialog (${theme})`);
+  });
+}
