@@ -17,10 +17,17 @@ test: setup-test
 	@mkdir -p $(LOGS)
 	$(MAKE) --no-print-directory lint unit site size e2e summary
 
-## make bench: measurements, not tests (prints ratios measured in one run).
-bench: setup
+## make bench: measurements, not tests (prints figures beside their goals, never fails on one).
+# Server: the two examples. Size: the wasm's largest items (scripts/wasm-top.sh, twiggy).
+# Browser: the release dist/ served by the optimised server (server-release) with 100,000
+# webhooks, measured in Chromium (scripts/bench-browser.sh, end2end/bench/).
+BENCH_SERVER := target/server-release/webhooks-server
+bench: setup-test site
 	cargo run --quiet --profile server-release -p webhooks-server --example load
 	cargo run --quiet --profile server-release -p webhooks-server --example delivery_load
+	cargo build --quiet --profile server-release -p webhooks-server
+	scripts/wasm-top.sh
+	scripts/bench-browser.sh $(BENCH_SERVER)
 
 ## make screenshots: the pictures under docs/screenshots (release site, real server).
 screenshots: setup-test site
