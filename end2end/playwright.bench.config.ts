@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium';
 
 // `make bench` (scripts/bench-browser.sh): the browser benchmark, not a test.
 //
@@ -20,18 +21,6 @@ export default defineConfig({
   use: {
     baseURL: process.env.BENCH_BASE_URL,
     trace: 'off',
-    launchOptions: {
-      // The same browser and arguments as playwright.config.ts.
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions,
   },
 });

@@ -65,7 +65,7 @@ test('keyboard only: edit a webhook from its detail page', async ({ page, reques
 });
 
 for (const theme of ['light', 'dark'] as const) {
-  test(`accessible in the ${theme} theme: empty list, create with errors, edit review, raw JSON, dialogs`, async ({ page, request }) => {
+  test(`accessible in the ${theme} theme: empty list, create form, create with errors`, async ({ page }) => {
     const { tenant, token } = freshTenant();
     await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
     await expect(page.getByTestId('empty-list')).toBeVisible();
@@ -79,9 +79,13 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('error-summary')).toBeVisible();
     await expect(page.getByLabel('Name', { exact: true })).toBeFocused();
     await expectAccessible(page, `create form with errors (${theme})`);
+  });
 
+  test(`accessible in the ${theme} theme: edit review, raw JSON, unsuspend dialog`, async ({ page, request }) => {
+    const { tenant, token } = freshTenant();
     const hook = await createWebhook(request, tenant, token, { name: 'Reviewed', url: 'https://r.example.com/' });
-    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
+    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+    await useTheme(page, theme);
     await page.getByLabel('Name', { exact: true }).fill('Reviewed again');
     await expect(page.getByTestId('patch-body')).toContainText('Reviewed again');
     await expectAccessible(page, `edit form with its review panel (${theme})`);

@@ -37,3 +37,27 @@ pub fn BulkStatus(progress: RwSignal<Option<(usize, usize)>>, outcome: RwSignal<
         </div>
     }
 }
+
+/// The header cell of a selection column: a checkbox for the whole page, checked when
+/// every row is selected and half-checked when some are.
+#[component]
+pub fn SelectAllCell(
+    /// Its accessible name, e.g. "Select all on this page".
+    label: &'static str,
+    #[prop(into)] all: Signal<bool>,
+    #[prop(into)] some: Signal<bool>,
+    /// Told `true` to select every row, `false` to clear.
+    on_change: Callback<bool>,
+) -> impl IntoView {
+    view! {
+        <th scope="col" class="select">
+            <input
+                type="checkbox"
+                aria-label=label
+                prop:checked=all
+                prop:indeterminate=move || some.get() && !all.get()
+                on:change=move |e| on_change.run(event_target_checked(&e))
+            />
+        </th>
+    }
+}

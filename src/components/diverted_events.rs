@@ -8,7 +8,7 @@ use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 
 use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
 use crate::bulk::{run_bulk, BULK_CONCURRENCY};
-use crate::components::bulk_status::{BulkOutcome, BulkStatus};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectAllCell};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::components::ErrorPanel;
@@ -228,29 +228,11 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
             Vec::new()
         });
     };
-    let busy = move || state.progress.with(Option::is_some);
     view! {
         <div class="bulk" role="region" aria-label="Bulk actions on diverted events" class:active={move || count() > 0 || state.bulk_outcome.with(Option::is_some)}>
             <Show when={move || count() > 0}>
                 <span class="bulk-count">{move || format!("{} selected", count())}</span>
-                {[EventAction::Resend, EventAction::Delete]
-                    .into_iter()
-                    .map(|action| {
-                        let lacks = move || state.client.lacks(action.permission());
-                        view! {
-                            <button
-                                type="button"
-                                class="button"
-                                class:danger=action == EventAction::Delete
-                                disabled=move || busy() || lacks().is_some()
-                                title=lacks
-                                on:click=move |_| state.act(action, state.selected.get_untracked())
-                            >
-                                {format!("{} selected", action.label())}
-                            </button>
-                        }
-                    })
-                    .collect_view()}
+                <EventActionButtons state what="selected" targets=Callback::new(move |()| state.selected.get_untracked()) />
                 <button type="button" class="button subtle" on:click=move |_| state.selected.set(Vec::new())>"Clear selection"</button>
             </Show>
             <BulkStatus progress=state.progress outcome=state.bulk_outcome />
@@ -267,14 +249,12 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
                 <table class="diverted" data-testid="diverted-table">
                     <thead>
                         <tr>
-                            <th scope="col" class="select">
-                                <input
-                                    type="checkbox"
-                                    aria-label="Select all events on this page"
-                                    prop:checked=all_selected
-                                    on:change=move |e| select_all(event_target_checked(&e))
-                                />
-                            </th>
+                            <SelectAllCell
+                                label="Select all events on this page"
+                                all=Signal::derive(all_selected)
+                                some=Signal::derive(move || count() > 0)
+                                on_change=Callback::new(select_all)
+                            />
                             <th scope="col">"Event"</th>
                             <th scope="col">"Request"</th>
                             <th scope="col">"Trigger"</th>
@@ -332,30 +312,39 @@ fn EventRow(state: EventsState, event: DivertedEventResponse) -> impl IntoView {
             <td class="message">{event.failure_message.clone()}</td>
             <td title=absolute_time(&event.failure_timestamp)>{when}</td>
             <td class="row-actions">
-                <EventButtons state locator />
+                <EventActionButtons state what=format!("event {locator}") targets=Callback::new(move |()| vec![locator]) />
             </td>
         </tr>
     }
 }
 
-/// Resend and Delete for one event (in its row and in the drawer).
+/// Resend and Delete for `targets`: one event (`what` = "event 01H…", short visible labels)
+/// or the selection (`what` = "selected"). Off while a bulk action runs or without the permission.
 #[component]
-fn EventButtons(state: EventsState, locator: Locator) -> impl IntoView {
+fn EventActionButtons(
+    state: EventsState,
+    #[prop(into)] what: String,
+    targets: Callback<(), Vec<Locator>>,
+) -> impl IntoView {
+    let single = what != "selected";
     [EventAction::Resend, EventAction::Delete]
         .into_iter()
         .map(|action| {
             let lacks = move || state.client.lacks(action.permission());
+            let name = format!("{} {what}", action.label());
+            let shown = if single { action.label().to_owned() } else { name.clone() };
             view! {
                 <button
                     type="button"
-                    class="button small"
+                    class="button"
+                    class:small=single
                     class:danger=action == EventAction::Delete
-                    aria-label=format!("{} event {locator}", action.label())
-                    disabled=move || lacks().is_some()
+                    aria-label=name
+                    disabled=move || state.progress.with(Option::is_some) || lacks().is_some()
                     title=lacks
-                    on:click=move |_| state.act(action, vec![locator])
+                    on:click=move |_| state.act(action, targets.run(()))
                 >
-                    {action.label()}
+                    {shown}
                 </button>
             }
         })
@@ -396,7 +385,7 @@ fn EventDrawer(state: EventsState) -> impl IntoView {
                             <dt>"Failure message"</dt><dd>{event.failure_message}</dd>
                             <dt>"Failed at"</dt><dd>{absolute_time(&event.failure_timestamp)}" ("{event.failure_timestamp}")"</dd>
                         </dl>
-                        <div class="actions"><EventButtons state locator /></div>
+                        <div class="actions"><EventActionButtons state what=format!("event {locator}") targets=Callback::new(move |()| vec![locator]) /></div>
                     }
                 })
             })

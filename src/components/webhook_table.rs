@@ -8,7 +8,7 @@ use webhooks_api::{Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse
 
 use crate::api::{use_api, ApiClient, ApiError, WEBHOOKS_WRITE};
 use crate::bulk::{run_bulk, BulkReport, BULK_CONCURRENCY};
-use crate::components::bulk_status::{BulkOutcome, BulkStatus};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectAllCell};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
@@ -177,7 +177,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     let all_selected = move || {
         state.rows.with(|rows| !rows.is_empty() && state.selected.with(|s| rows.iter().all(|r| s.contains(&r.locator))))
     };
-    let some_selected = move || state.selected.with(|s| !s.is_empty()) && !all_selected();
+    let some_selected = move || state.selected.with(|s| !s.is_empty());
     let select_all = move |on: bool| {
         state.selected.set(if on {
             state.rows.with(|rows| rows.iter().map(|r| r.locator).collect())
@@ -191,15 +191,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
             <table class="webhooks" data-testid="webhook-table">
                 <thead>
                     <tr>
-                        <th scope="col" class="select">
-                            <input
-                                type="checkbox"
-                                aria-label="Select all on this page"
-                                prop:checked=all_selected
-                                prop:indeterminate=some_selected
-                                on:change=move |e| select_all(event_target_checked(&e))
-                            />
-                        </th>
+                        <SelectAllCell label="Select all on this page" all=Signal::derive(all_selected) some=Signal::derive(some_selected) on_change=Callback::new(select_all) />
                         <th scope="col">"Name"</th>
                         <th scope="col">"Endpoint"</th>
                         <th scope="col">"Event types"</th>

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use webhooks_api::{EndpointResponse, Locator, TenantLocator, WebhookResponse};
+use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
 
 use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
 use crate::components::confirm::ConfirmDialog;
@@ -15,7 +15,7 @@ use crate::components::{ErrorPanel, RowAction};
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
-use crate::pages::webhook_list::route_tenant;
+use crate::pages::route_webhook;
 use crate::status::WebhookStatus;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
@@ -29,13 +29,10 @@ type Loaded = (TenantLocator, WebhookResponse, String);
 pub fn WebhookDetailPage() -> impl IntoView {
     let client = use_api();
     let params = use_params_map();
-    let ids = move || params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
     let webhook = LocalResource::new(move || {
-        let (tenant, locator) = ids();
+        let ids = params.with(route_webhook);
         async move {
-            let tenant = route_tenant(&tenant)?;
-            let locator: Locator =
-                locator.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))?;
+            let (tenant, locator) = ids?;
             let (webhook, body) = client.fetch_webhook_with_body(tenant, locator).await?;
             Ok::<Loaded, ApiError>((tenant, webhook, body))
         }
@@ -50,7 +47,7 @@ pub fn WebhookDetailPage() -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || format!("/tenants/{}/webhooks", ids().0)>"← All webhooks"</a>
+                <a href=move || format!("/tenants/{}/webhooks", params.with(|p| p.get("tenant").unwrap_or_default()))>"← All webhooks"</a>
             </p>
             <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
                 <ErrorBoundary fallback=move |errors| view! {

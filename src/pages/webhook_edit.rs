@@ -3,16 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use webhooks_api::{Locator, WebhookDraft};
+use webhooks_api::WebhookDraft;
 
 use crate::api::{use_api, ApiError};
 use crate::components::webhook_form::{FormMode, WebhookForm};
 use crate::components::ErrorPanel;
-use crate::pages::webhook_list::route_tenant;
-
-fn route_locator(text: &str) -> Result<Locator, ApiError> {
-    text.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))
-}
+use crate::pages::{route_locator, route_webhook};
 
 /// The form for a new webhook, empty or a copy of `?from=`.
 #[component]
@@ -24,7 +20,7 @@ pub fn NewWebhookPage() -> impl IntoView {
         let tenant = params.with(|p| p.get("tenant").unwrap_or_default());
         let from = query.with(|q| q.get("from"));
         async move {
-            let tenant = route_tenant(&tenant)?;
+            let tenant = route_locator(&tenant)?;
             let draft = match from {
                 Some(from) => {
                     let source = client.fetch_webhook(tenant, route_locator(&from)?).await?;
@@ -59,12 +55,11 @@ pub fn NewWebhookPage() -> impl IntoView {
 pub fn EditWebhookPage() -> impl IntoView {
     let client = use_api();
     let params = use_params_map();
-    let ids = move || params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
     let loaded = LocalResource::new(move || {
-        let (tenant, locator) = ids();
+        let ids = params.with(route_webhook);
         async move {
-            let tenant = route_tenant(&tenant)?;
-            let webhook = client.fetch_webhook(tenant, route_locator(&locator)?).await?;
+            let (tenant, locator) = ids?;
+            let webhook = client.fetch_webhook(tenant, locator).await?;
             Ok::<_, ApiError>((tenant, webhook))
         }
     });
@@ -81,7 +76,7 @@ pub fn EditWebhookPage() -> impl IntoView {
     };
     view! {
         <section class="panel">
-            <p class="back"><a href=move || format!("/tenants/{}/webhooks/{}", ids().0, ids().1)>"← Back to the webhook"</a></p>
+            <p class="back"><a href=move || params.with(|p| format!("/tenants/{}/webhooks/{}", p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()))>"← Back to the webhook"</a></p>
             <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
                 <ErrorBoundary fallback=move |errors| view! { <h1>"Edit webhook"</h1><ErrorPanel errors retry=move || loaded.refetch() /> }>
                     {form}

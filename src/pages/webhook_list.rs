@@ -14,15 +14,11 @@ use crate::api::{use_api, ApiError};
 use crate::components::event_type_picker::EventTypePicker;
 use crate::components::{ErrorPanel, WebhookTable};
 use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
+use crate::pages::route_locator;
 use crate::session;
 
 /// How long the name filter waits after the last keystroke.
 const NAME_DEBOUNCE: Duration = Duration::from_millis(300);
-
-/// The tenant of the route, or a 404-like error for a malformed one.
-pub fn route_tenant(text: &str) -> Result<TenantLocator, ApiError> {
-    text.parse().map_err(|error: webhooks_api::LocatorError| ApiError::NotFound(error.to_string()))
-}
 
 /// One page as loaded: the tenant, its rows, and whether there is a next page.
 type LoadedPage = (TenantLocator, Vec<webhooks_api::WebhookResponse>, bool);
@@ -44,7 +40,7 @@ pub fn WebhookListPage() -> impl IntoView {
     let page = LocalResource::new(move || {
         let (tenant, view) = (tenant(), view.get());
         async move {
-            let tenant = route_tenant(&tenant)?;
+            let tenant: TenantLocator = route_locator(&tenant)?;
             let rows = client.list_webhooks(tenant, &view.api_query()).await?;
             session::remember_tenant(&tenant.to_string());
             let (rows, has_next) = split_page(rows, view.page_size);
