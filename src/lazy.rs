@@ -1,5 +1,5 @@
 //! The routes loaded on demand. The list is the first page an administrator sees, so the
-//! first load carries the shell, the connection page and the list only; the detail page
+//! first load carries the shell and the list only; the connection page, the detail page
 //! and the form each come in a wasm chunk of their own when first opened.
 //!
 //! With the `split` feature (release builds, `make site`), each view below is a split
@@ -9,7 +9,7 @@
 
 use leptos::prelude::*;
 
-use crate::pages::{EditWebhookPage, NewWebhookPage, WebhookDetailPage};
+use crate::pages::{ConnectPage, EditWebhookPage, NewWebhookPage, WebhookDetailPage};
 
 /// Declares a lazy route `$route` showing `$page`, whose code goes into chunk `$chunk`.
 macro_rules! lazy_route {
@@ -50,4 +50,8 @@ lazy_route!(
 lazy_route!(
     /// `/tenants/:tenant/webhooks/:locator`, in the `webhook_detail` chunk.
     WebhookDetailRoute, WebhookDetailPage, webhook_detail, webhook_detail_view
+);
+lazy_route!(
+    /// `/connect`, in the `connect` chunk (signed-in administrators rarely open it).
+    ConnectRoute, ConnectPage, connect, connect_view
 );

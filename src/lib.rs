@@ -26,8 +26,8 @@ use crate::api::ApiClient;
 use crate::components::toast::Toasts;
 use crate::components::Shell;
 use crate::config::AppConfig;
-use crate::lazy::{EditWebhookRoute, NewWebhookRoute, WebhookDetailRoute};
-use crate::pages::{ConnectPage, Home, NotFound, WebhookListPage};
+use crate::lazy::{ConnectRoute, EditWebhookRoute, NewWebhookRoute, WebhookDetailRoute};
+use crate::pages::{Home, NotFound, WebhookListPage};
 use leptos_router::Lazy;
 
 /// The whole app: adopts a token handed over in the URL fragment, loads `config.json`,
@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
             <Shell>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
-                    <Route path=path!("/connect") view=ConnectPage />
+                    <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} />
                     <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
                     <Route path=path!("/tenants/:tenant/webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
                     <Route path=path!("/tenants/:tenant/webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
