@@ -35,13 +35,6 @@ impl EventAction {
         }
     }
 
-    fn permission(self) -> &'static str {
-        match self {
-            Self::Resend => DIVERTED_RESEND,
-            Self::Delete => DIVERTED_DELETE,
-        }
-    }
-
     async fn run(
         self,
         client: ApiClient,
@@ -70,12 +63,23 @@ struct EventsState {
     progress: RwSignal<Option<(usize, usize)>>,
     bulk_outcome: RwSignal<Option<BulkOutcome>>,
     client: ApiClient,
+    /// Why Resend, and why Delete, are off, if they are (one memo each for the table).
+    resend_denied: Memo<Option<String>>,
+    delete_denied: Memo<Option<String>>,
     toasts: Toasts,
     /// Told after every change, so that the page recounts what is waiting.
     on_change: Callback<()>,
 }
 
 impl EventsState {
+    /// Why `action` is unavailable to this token, if it is.
+    fn denied(&self, action: EventAction) -> Option<String> {
+        match action {
+            EventAction::Resend => self.resend_denied.get(),
+            EventAction::Delete => self.delete_denied.get(),
+        }
+    }
+
     /// Puts the outcome of `action` on `event` into the table.
     fn record(&self, action: EventAction, event: Locator) {
         match action {
@@ -191,6 +195,8 @@ pub fn DivertedEvents(
                     progress: RwSignal::new(None),
                     bulk_outcome: RwSignal::new(None),
                     client,
+                    resend_denied: client.denial(DIVERTED_RESEND),
+                    delete_denied: client.denial(DIVERTED_DELETE),
                     toasts: use_toasts(),
                     on_change,
                 };
@@ -330,7 +336,7 @@ fn EventActionButtons(
     [EventAction::Resend, EventAction::Delete]
         .into_iter()
         .map(|action| {
-            let lacks = move || state.client.lacks(action.permission());
+            let lacks = move || state.denied(action);
             let name = format!("{} {what}", action.label());
             let shown = if single { action.label().to_owned() } else { name.clone() };
             view! {

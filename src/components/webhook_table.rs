@@ -96,6 +96,8 @@ struct TableState {
     anchor: StoredValue<Option<usize>>,
     confirm: RwSignal<Option<Confirmation>>,
     client: ApiClient,
+    /// Why write actions are off, if they are (one memo for the whole table).
+    write_denied: Memo<Option<String>>,
     toasts: Toasts,
 }
 
@@ -165,13 +167,15 @@ impl TableState {
 /// The table of one page of webhooks.
 #[component]
 pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> impl IntoView {
+    let client = use_api();
     let state = TableState {
         tenant,
         rows: RwSignal::new(webhooks),
         selected: RwSignal::new(BTreeSet::new()),
         anchor: StoredValue::new(None),
         confirm: RwSignal::new(None),
-        client: use_api(),
+        client,
+        write_denied: client.denial(WEBHOOKS_WRITE),
         toasts: use_toasts(),
     };
     let all_selected = move || {
@@ -284,7 +288,7 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
         actions.push(RowAction::Unsuspend);
     }
     actions.push(RowAction::Delete);
-    let lacks_write = move || state.client.lacks(WEBHOOKS_WRITE);
+    let lacks_write = move || state.write_denied.get();
     let webhook = StoredValue::new(webhook);
     // The menu closes once an action is chosen.
     let menu = NodeRef::<leptos::html::Details>::new();
@@ -327,7 +331,7 @@ fn BulkBar(state: TableState) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let report = RwSignal::new(None::<BulkOutcome>);
     let count = move || state.selected.with(BTreeSet::len);
-    let lacks_write = move || state.client.lacks(WEBHOOKS_WRITE);
+    let lacks_write = move || state.write_denied.get();
     let run = move |action: RowAction| {
         let targets: Vec<(Locator, String)> = state.rows.with_untracked(|rows| {
             rows.iter()

@@ -99,7 +99,8 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
             None => run.run(()),
         }
     };
-    let lacks_write = move || client.lacks(WEBHOOKS_WRITE);
+    let write_denied = client.denial(WEBHOOKS_WRITE);
+    let lacks_write = move || write_denied.get();
     let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
     let go_to_page = {
         let (base, navigate) = (base.clone(), use_navigate());
