@@ -83,9 +83,19 @@ pub fn EventTypePicker(
             </div>
             <div class="picker-groups">
                 // The catalog is static data: re-rendered whole on search, no keyed diff needed.
-                {move || shown.get().into_iter().map(|group| view! {
-                    <fieldset class="picker-group">
-                        <legend>{format!("{} · {}", group.service, group.group)}</legend>
+                // Groups are folded unless searched or already in use, so that the keyboard
+                // meets a few dozen group names, not every one of EC's event types.
+                {move || shown.get().into_iter().map(|group| {
+                    let searching = search.with(|text| !text.trim().is_empty());
+                    let members = group.event_types.clone();
+                    let chosen = move || selected.with(|s| members.iter().filter(|t| s.contains(*t)).count());
+                    let unfolded = searching || chosen() > 0;
+                    view! {
+                    <details class="picker-group" open=unfolded>
+                        <summary>
+                            {format!("{} · {}", group.service, group.group)}
+                            <span class="hint">{move || match chosen() { 0 => String::new(), n => format!(" ({n} selected)") }}</span>
+                        </summary>
                         {group_actions.then(|| {
                             let (all, none) = (group.event_types.clone(), group.event_types.clone());
                             view! {
@@ -120,7 +130,8 @@ pub fn EventTypePicker(
                                 }
                             })
                             .collect_view()}
-                    </fieldset>
+                    </details>
+                    }
                 }).collect_view()}
             </div>
             <div class="picker-custom">

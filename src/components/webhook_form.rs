@@ -293,8 +293,8 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
                 <legend>"General"</legend>
                 <div class="field">
                     <label for="webhook-name">"Name"</label>
-                    <input id="webhook-name" prop:value=fields.name on:input=move |e| fields.name.set(event_target_value(&e)) aria-invalid=move || error_text("name")().is_some().to_string() />
-                    <p class="field-error">{error_text("name")}</p>
+                    <input id="webhook-name" aria-describedby="name-error" prop:value=fields.name on:input=move |e| fields.name.set(event_target_value(&e)) aria-invalid=move || error_text("name")().is_some().to_string() />
+                    <p class="field-error" id="name-error">{error_text("name")}</p>
                 </div>
                 <div class="field checkbox">
                     <input id="webhook-enabled" type="checkbox" prop:checked=fields.enabled on:change=move |e| fields.enabled.set(event_target_checked(&e)) />
@@ -305,8 +305,8 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
                 <legend>"Endpoint"</legend>
                 <div class="field">
                     <label for="endpoint-url">"URL"</label>
-                    <input id="endpoint-url" type="url" spellcheck="false" prop:value=fields.url on:input=move |e| fields.url.set(event_target_value(&e)) aria-invalid=move || error_text("endpoint.url")().is_some().to_string() />
-                    <p class="field-error">{error_text("endpoint.url")}</p>
+                    <input id="endpoint-url" aria-describedby="url-error" type="url" spellcheck="false" prop:value=fields.url on:input=move |e| fields.url.set(event_target_value(&e)) aria-invalid=move || error_text("endpoint.url")().is_some().to_string() />
+                    <p class="field-error" id="url-error">{error_text("endpoint.url")}</p>
                 </div>
                 <div id="endpoint-headers" tabindex="-1">
                     <HeaderEditor rows=fields.headers label="Endpoint" error=Signal::derive(error_text("endpoint.headers")) />
@@ -330,8 +330,8 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
                 </div>
                 <div class="field">
                     <label for="trigger-codes">"Also trigger on these status codes"</label>
-                    <input id="trigger-codes" placeholder="e.g. 429, 503" prop:value=fields.codes on:input=move |e| fields.codes.set(event_target_value(&e)) />
-                    <p class="field-error">{error_text("failureHandling.triggers")}</p>
+                    <input id="trigger-codes" aria-describedby="triggers-error" placeholder="e.g. 429, 503" prop:value=fields.codes on:input=move |e| fields.codes.set(event_target_value(&e)) />
+                    <p class="field-error" id="triggers-error">{error_text("failureHandling.triggers")}</p>
                 </div>
                 <div class="row">
                     <div class="field">
@@ -367,8 +367,8 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
                 <Show when=move || fields.alert.get()>
                     <div class="field">
                         <label for="alert-url">"Alert endpoint URL"</label>
-                        <input id="alert-url" type="url" spellcheck="false" prop:value=fields.alert_url on:input=move |e| fields.alert_url.set(event_target_value(&e)) />
-                        <p class="field-error">{error_text("failureHandling.alertEndpoint.url")}</p>
+                        <input id="alert-url" aria-describedby="alert-url-error" type="url" spellcheck="false" prop:value=fields.alert_url on:input=move |e| fields.alert_url.set(event_target_value(&e)) />
+                        <p class="field-error" id="alert-url-error">{error_text("failureHandling.alertEndpoint.url")}</p>
                     </div>
                     <div id="alert-headers" tabindex="-1">
                         <HeaderEditor rows=fields.alert_headers label="Alert endpoint" error=Signal::derive(error_text("failureHandling.alertEndpoint.headers")) />
