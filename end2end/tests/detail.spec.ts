@@ -111,3 +111,20 @@ test('the raw JSON is what the API returns', async ({ page, request }) => {
   await expect(page).toHaveURL(/tab=diverted/);
   await expect(page.getByTestId('diverted-row')).toHaveCount(1);
 });
+
+test('diverted events page by 25 with the count + 1 rule, in the URL', async ({ page, request }) => {
+  const hook = await suspendedWebhook(request, 26);
+  await openDetail(page, hook, '?tab=diverted');
+  const rows = page.getByTestId('diverted-row');
+  await expect(rows).toHaveCount(25);
+  const next = page.getByRole('button', { name: 'Next' });
+  const listed = page.waitForRequest((r) => r.url().includes('/diverted?'));
+  await next.click();
+  expect(new URL((await listed).url()).searchParams.get('count')).toBe('26');
+  await expect(page).toHaveURL(/tab=diverted&page=2/);
+  await expect(rows).toHaveCount(1);
+  await expect(next).toBeDisabled();
+  await page.goBack();
+  await expect(rows).toHaveCount(25);
+  await expect(next).toBeEnabled();
+});
