@@ -42,6 +42,11 @@ if ! cargo install --list | grep -qx "wasm_split_cli_support v$WASM_SPLIT_VERSIO
   cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
 
+# Trunk builds offline (`offline = true` also passes --offline to Cargo): fetch the crates
+# first, the workspace's and those of the standard library rebuilt for the release wasm.
+cargo fetch --quiet
+RUSTC_BOOTSTRAP=1 CARGO_UNSTABLE_BUILD_STD=std,panic_abort cargo fetch --quiet --target wasm32-unknown-unknown
+
 # npm packages: Playwright and wasm-opt (binaryen@132; Debian's binaryen breaks the wasm).
 if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
   say "installing npm packages in end2end/"
