@@ -113,6 +113,7 @@ test('the raw JSON is what the API returns', async ({ page, request }) => {
 });
 
 test('diverted events page by 25 with the count + 1 rule, in the URL', async ({ page, request }) => {
+  test.slow(); // 26 real deliveries, each committed to disk, while other tests run
   const hook = await suspendedWebhook(request, 26);
   await openDetail(page, hook, '?tab=diverted');
   const rows = page.getByTestId('diverted-row');

@@ -38,26 +38,35 @@ pub fn BulkStatus(progress: RwSignal<Option<(usize, usize)>>, outcome: RwSignal<
     }
 }
 
-/// The header cell of a selection column: a checkbox for the whole page, checked when
-/// every row is selected and half-checked when some are.
+/// The head of a table whose rows can be selected: a checkbox for the whole page
+/// (checked when every row is, half-checked when some are), the named columns, and a
+/// last column for the rows' actions.
 #[component]
-pub fn SelectAllCell(
-    /// Its accessible name, e.g. "Select all on this page".
+pub fn SelectableHead(
+    /// The checkbox's accessible name, e.g. "Select all on this page".
     label: &'static str,
     #[prop(into)] all: Signal<bool>,
     #[prop(into)] some: Signal<bool>,
     /// Told `true` to select every row, `false` to clear.
     on_change: Callback<bool>,
+    /// The headings of the data columns.
+    columns: &'static [&'static str],
 ) -> impl IntoView {
     view! {
-        <th scope="col" class="select">
-            <input
-                type="checkbox"
-                aria-label=label
-                prop:checked=all
-                prop:indeterminate=move || some.get() && !all.get()
-                on:change=move |e| on_change.run(event_target_checked(&e))
-            />
-        </th>
+        <thead>
+            <tr>
+                <th scope="col" class="select">
+                    <input
+                        type="checkbox"
+                        aria-label=label
+                        prop:checked=all
+                        prop:indeterminate=move || some.get() && !all.get()
+                        on:change=move |e| on_change.run(event_target_checked(&e))
+                    />
+                </th>
+                {columns.iter().map(|column| view! { <th scope="col">{*column}</th> }).collect_view()}
+                <th scope="col"><span class="sr-only">"Actions"</span></th>
+            </tr>
+        </thead>
     }
 }

@@ -8,7 +8,7 @@ use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 
 use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
 use crate::bulk::{run_bulk, BULK_CONCURRENCY};
-use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectAllCell};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectableHead};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::components::ErrorPanel;
@@ -253,22 +253,13 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
         >
             <div class="table-wrap">
                 <table class="diverted" data-testid="diverted-table">
-                    <thead>
-                        <tr>
-                            <SelectAllCell
-                                label="Select all events on this page"
-                                all=Signal::derive(all_selected)
-                                some=Signal::derive(move || count() > 0)
-                                on_change=Callback::new(select_all)
-                            />
-                            <th scope="col">"Event"</th>
-                            <th scope="col">"Request"</th>
-                            <th scope="col">"Trigger"</th>
-                            <th scope="col">"Message"</th>
-                            <th scope="col">"Failed"</th>
-                            <th scope="col"><span class="sr-only">"Actions"</span></th>
-                        </tr>
-                    </thead>
+                    <SelectableHead
+                        label="Select all events on this page"
+                        all=Signal::derive(all_selected)
+                        some=Signal::derive(move || count() > 0)
+                        on_change=Callback::new(select_all)
+                        columns=&["Event", "Request", "Trigger", "Message", "Failed"]
+                    />
                     <tbody>
                         <For each=move || state.rows.get() key=|event| event.event_locator let:event>
                             <EventRow state event />

@@ -8,7 +8,7 @@ use webhooks_api::{Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse
 
 use crate::api::{use_api, ApiClient, ApiError, WEBHOOKS_WRITE};
 use crate::bulk::{run_bulk, BulkReport, BULK_CONCURRENCY};
-use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectAllCell};
+use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectableHead};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
@@ -193,17 +193,13 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
         <BulkBar state />
         <div class="table-wrap">
             <table class="webhooks" data-testid="webhook-table">
-                <thead>
-                    <tr>
-                        <SelectAllCell label="Select all on this page" all=Signal::derive(all_selected) some=Signal::derive(some_selected) on_change=Callback::new(select_all) />
-                        <th scope="col">"Name"</th>
-                        <th scope="col">"Endpoint"</th>
-                        <th scope="col">"Event types"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Failure handling"</th>
-                        <th scope="col"><span class="sr-only">"Actions"</span></th>
-                    </tr>
-                </thead>
+                <SelectableHead
+                    label="Select all on this page"
+                    all=Signal::derive(all_selected)
+                    some=Signal::derive(some_selected)
+                    on_change=Callback::new(select_all)
+                    columns=&["Name", "Endpoint", "Event types", "Status", "Failure handling"]
+                />
                 <tbody>
                     <For
                         each=move || state.rows.get().into_iter().enumerate()
