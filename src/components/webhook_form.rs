@@ -204,7 +204,6 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
         }
         errors.set(draft.with(WebhookDraft::validate));
     };
-    let field_error = move |prefix: &'static str| Signal::derive(move || errors.with(|e| error_for(e, prefix)));
 
     guard_unsaved_changes(Signal::derive(move || dirty() && !saving.get()));
 
@@ -278,7 +277,11 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
     };
     let is_edit = matches!(mode, FormMode::Edit(_));
     let error_text = move |prefix: &'static str| {
-        move || (show_errors.get() || touched.with(|t| t.contains(prefix))).then(|| field_error(prefix).get()).flatten()
+        move || {
+            (show_errors.get() || touched.with(|t| t.contains(prefix)))
+                .then(|| errors.with(|e| error_for(e, prefix)))
+                .flatten()
+        }
     };
 
     view! {

@@ -42,7 +42,7 @@ impl RowAction {
     }
 
     /// What the toast says was done.
-    pub fn past(self) -> &'static str {
+    fn past(self) -> &'static str {
         match self {
             Self::Enable => "Enabled",
             Self::Disable => "Disabled",
@@ -52,7 +52,7 @@ impl RowAction {
     }
 
     /// Calls the API; the webhook after the change (`None` once deleted).
-    pub async fn run(
+    async fn run(
         self,
         client: ApiClient,
         tenant: TenantLocator,
@@ -70,8 +70,39 @@ impl RowAction {
         }
     }
 
+    /// Runs the action on one webhook from a row or a page: asks first where it needs to
+    /// (through `host.confirm`), says how it went in a toast, and hands the webhook after
+    /// the change (`None` once deleted) to `done`.
+    pub fn start(
+        self,
+        host: ActionHost,
+        tenant: TenantLocator,
+        webhook: &WebhookResponse,
+        done: Callback<Option<WebhookResponse>>,
+    ) {
+        let (locator, name) = (webhook.locator, webhook.name.clone());
+        let run = Callback::new(move |()| {
+            let name = name.clone();
+            spawn_local(async move {
+                match self.run(host.client, tenant, locator).await {
+                    Ok(after) => {
+                        done.run(after);
+                        host.toasts.success(format!("{} “{name}”.", self.past()));
+                    }
+                    Err(error) => {
+                        host.toasts.error(format!("Could not {} “{name}”: {error}", self.label().to_lowercase()))
+                    }
+                }
+            });
+        });
+        match self.confirmation(&webhook.name, run) {
+            Some(question) => host.confirm.set(Some(question)),
+            None => run.run(()),
+        }
+    }
+
     /// The question to ask before running this action on the webhook `name`, if it needs one.
-    pub fn confirmation(self, name: &str, on_confirm: Callback<()>) -> Option<Confirmation> {
+    fn confirmation(self, name: &str, on_confirm: Callback<()>) -> Option<Confirmation> {
         let (title, message) = match self {
             Self::Delete => (
                 format!("Delete “{name}”?"),
@@ -85,6 +116,17 @@ impl RowAction {
         };
         Some(Confirmation { title, message: message.into(), confirm_label: self.label().into(), on_confirm })
     }
+}
+
+/// What running a [`RowAction`] needs from the table or page it runs from.
+#[derive(Clone, Copy)]
+pub struct ActionHost {
+    /// The API client.
+    pub client: ApiClient,
+    /// Where the outcome is told.
+    pub toasts: Toasts,
+    /// Where a question is asked first (shown by a `ConfirmDialog`).
+    pub confirm: RwSignal<Option<Confirmation>>,
 }
 
 /// The rows of the page and what the table does to them.
@@ -122,25 +164,9 @@ impl TableState {
     /// Runs an action on one row, after confirmation where it needs one.
     fn act(&self, action: RowAction, webhook: &WebhookResponse) {
         let this = *self;
-        let (locator, name) = (webhook.locator, webhook.name.clone());
-        let run = Callback::new(move |()| {
-            let name = name.clone();
-            spawn_local(async move {
-                match action.run(this.client, this.tenant, locator).await {
-                    Ok(after) => {
-                        this.apply(locator, after);
-                        this.toasts.success(format!("{} “{name}”.", action.past()));
-                    }
-                    Err(error) => {
-                        this.toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase()))
-                    }
-                }
-            });
-        });
-        match action.confirmation(&webhook.name, run) {
-            Some(question) => self.confirm.set(Some(question)),
-            None => run.run(()),
-        }
+        let host = ActionHost { client: this.client, toasts: this.toasts, confirm: this.confirm };
+        let locator = webhook.locator;
+        action.start(host, this.tenant, webhook, Callback::new(move |after| this.apply(locator, after)));
     }
 
     /// Selects or unselects row `index`; with shift, the whole range from the last click.

@@ -2,7 +2,6 @@
 //! its diverted events (`?tab=diverted&page=N`) and its raw JSON (`?tab=json`).
 
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
@@ -11,7 +10,7 @@ use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
 use crate::components::toast::use_toasts;
-use crate::components::{ErrorPanel, RowAction};
+use crate::components::{ActionHost, ErrorPanel, RowAction};
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
@@ -70,40 +69,30 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
     let page = Signal::derive(move || query.with(|q| page_number(q.get("page"))));
     let locator = webhook.locator;
     let base = format!("/tenants/{tenant}/webhooks/{locator}");
+    // The banner's count: asked only of a suspended webhook, the only one with a banner.
+    let suspended = webhook.suspended;
     let waiting = LocalResource::new(move || async move {
+        if !suspended {
+            return Ok(0);
+        }
         client.list_diverted(tenant, locator, 0, COUNTED_DIVERTED).await.map(|events| events.len())
     });
     let confirm = RwSignal::new(None);
-    let name = webhook.name.clone();
-    let act = move |action: RowAction| {
-        let (question_name, name, navigate) = (name.clone(), name.clone(), navigate.clone());
-        let run = Callback::new(move |()| {
-            let (name, navigate) = (name.clone(), navigate.clone());
-            spawn_local(async move {
-                match action.run(client, tenant, locator).await {
-                    Ok(after) => {
-                        toasts.success(format!("{} “{name}”.", action.past()));
-                        match after {
-                            Some(_) => reload.run(()),
-                            None => navigate(&format!("/tenants/{tenant}/webhooks"), NavigateOptions::default()),
-                        }
-                    }
-                    Err(error) => {
-                        toasts.error(format!("Could not {} “{name}”: {error}", action.label().to_lowercase()))
-                    }
-                }
-            });
-        });
-        match action.confirmation(&question_name, run) {
-            Some(question) => confirm.set(Some(question)),
-            None => run.run(()),
-        }
+    let host = ActionHost { client, toasts, confirm };
+    let shown = StoredValue::new(webhook.clone());
+    let done = {
+        let navigate = navigate.clone();
+        Callback::new(move |after: Option<WebhookResponse>| match after {
+            Some(_) => reload.run(()),
+            None => navigate(&format!("/tenants/{tenant}/webhooks"), NavigateOptions::default()),
+        })
     };
+    let act = move |action: RowAction| shown.with_value(|w| action.start(host, tenant, w, done));
     let write_denied = client.denial(WEBHOOKS_WRITE);
     let lacks_write = move || write_denied.get();
     let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
     let go_to_page = {
-        let (base, navigate) = (base.clone(), use_navigate());
+        let base = base.clone();
         Callback::new(move |page: u32| {
             navigate(&format!("{base}?tab=diverted&page={page}"), NavigateOptions::default())
         })
@@ -133,27 +122,25 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
             <div class="actions page-actions">
                 <a class="button primary" href=format!("{base}/edit")>"Edit"</a>
                 <a class="button" href=format!("/tenants/{tenant}/webhooks/new?from={locator}")>"Duplicate"</a>
-                {
-                    let act = act.clone();
-                    view! {
-                        <button type="button" class="button" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(toggle)>
-                            {toggle.label()}
+                {[toggle, RowAction::Delete]
+                    .into_iter()
+                    .map(|action| view! {
+                        <button
+                            type="button"
+                            class="button"
+                            class:danger=action == RowAction::Delete
+                            disabled=move || lacks_write().is_some()
+                            title=lacks_write
+                            on:click=move |_| act(action)
+                        >
+                            {action.label()}
                         </button>
-                    }
-                }
-                {
-                    let act = act.clone();
-                    view! {
-                        <button type="button" class="button danger" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(RowAction::Delete)>
-                            "Delete"
-                        </button>
-                    }
-                }
+                    })
+                    .collect_view()}
             </div>
         </div>
         {suspended_at.map(|at| {
             let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
-            let act = act.clone();
             view! {
                 <section class="banner warning" aria-labelledby="suspended-title" data-testid="suspension-banner">
                     <h2 id="suspended-title">"Suspended "{since}</h2>
