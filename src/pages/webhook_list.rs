@@ -181,7 +181,12 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
         }
     });
     on_cleanup(move || shortcut.remove());
-    let selected = Signal::derive(move || view.with(|v| v.event_types.iter().cloned().collect::<BTreeSet<_>>()));
+    // A memo, not a derived signal: each of the picker's checkboxes reads it, and paging
+    // changes the view but not its event types.
+    let selected = Memo::new(move |_| view.with(|v| v.event_types.iter().cloned().collect::<BTreeSet<_>>()));
+    // The picker (a checkbox per catalog entry) is made when the filter is first opened:
+    // most visits never open it.
+    let types_opened = RwSignal::new(false);
     let on_types = Callback::new(move |types: BTreeSet<String>| {
         show.run((ListView { event_types: types.into_iter().collect(), ..view.get_untracked() }.first_page(), false));
     });
@@ -215,12 +220,14 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
                         .collect_view()}
                 </select>
             </div>
-            <details class="field types-filter">
+            <details class="field types-filter" on:toggle=move |_| types_opened.set(true)>
                 <summary>{move || match view.with(|v| v.event_types.len()) {
                     0 => "Event types: any".to_owned(),
                     n => format!("Event types: {n} selected"),
                 }}</summary>
-                <EventTypePicker selected on_change=on_types id="filter-types" />
+                <Show when=move || types_opened.get()>
+                    <EventTypePicker selected on_change=on_types id="filter-types" />
+                </Show>
             </details>
             <Show when=move || view.with(ListView::is_filtered)>
                 <button type="button" class="button subtle" on:click=move |_| show.run((view.get_untracked().cleared(), false))>
