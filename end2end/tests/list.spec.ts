@@ -187,6 +187,23 @@ test('keyboard only: reach a row menu and disable a webhook', async ({ page }) =
   await expect(list.row('Keys')).toContainText('Disabled');
 });
 
+test('a part of the console that cannot be fetched says so, and "Try again" fetches it', async ({ page }) => {
+  const { tenant, token } = freshTenant();
+  await page.request.post(`/event/${tenant}/webhooks`, { headers: { Authorization: `Bearer ${token}` }, data: { name: 'Offline', endpoint: { url: 'https://o.example.com/' } } });
+  // The row actions come in a wasm chunk of their own (src/lazy.rs), fetched on first need.
+  let offline = true;
+  await page.route(/-table_actions\.wasm$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
+  const list = new WebhookListPage(page);
+  await list.openWithToken(tenant, token);
+  await page.getByLabel('Actions for Offline', { exact: true }).click();
+  const alert = list.row('Offline').getByRole('alert');
+  await expect(alert).toContainText('could not be loaded. Check your connection and try again');
+  offline = false;
+  await alert.getByRole('button', { name: 'Try again' }).click();
+  await list.row('Offline').getByRole('button', { name: 'Disable', exact: true }).click();
+  await expect(list.row('Offline')).toContainText('Disabled');
+});
+
 test('without webhooks.write, write actions are disabled after the first 403, saying why', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   await createWebhook(request, tenant, token, { name: 'Read only', url: 'https://ro.example.com/' });

@@ -13,6 +13,7 @@ use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectableHead};
 use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
+use crate::lazy::lazy_view;
 use crate::status::WebhookStatus;
 
 /// How many event types a row shows before "+N".
@@ -227,6 +228,15 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
             )
         });
     }
+    // The actions' chunk is fetched when the pointer or the keyboard first comes to the
+    // table, so that a menu or the bulk bar opens without waiting for it.
+    let preload_requested = StoredValue::new(false);
+    let preload_actions = move || {
+        if !preload_requested.get_value() {
+            preload_requested.set_value(true);
+            spawn_local(preload_table_actions());
+        }
+    };
     let select_all = move |on: bool| {
         state.selected.set(if on {
             state.rows.with(|rows| rows.iter().map(|r| r.locator).collect())
@@ -236,7 +246,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     };
     view! {
         <BulkBar state />
-        <div class="table-wrap">
+        <div class="table-wrap" on:pointerover=move |_| preload_actions() on:focusin=move |_| preload_actions()>
             <table class="webhooks" data-testid="webhook-table">
                 <SelectableHead
                     label="Select all on this page"
@@ -326,26 +336,20 @@ fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl
 /// The actions of one row, in a disclosure menu.
 #[component]
 fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl IntoView {
-    let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
-    let mut actions = vec![toggle];
-    if webhook.suspended {
-        actions.push(RowAction::Unsuspend);
-    }
-    actions.push(RowAction::Delete);
-    let lacks_write = move || state.write_denied.get();
-    let webhook = StoredValue::new(webhook);
+    let label = format!("Actions for {}", webhook.name);
+    let (webhook, href) = (StoredValue::new(webhook), StoredValue::new(href));
     // The menu closes once an action is chosen.
     let menu = NodeRef::<leptos::html::Details>::new();
-    let close = move || {
+    let close = Callback::new(move |()| {
         if let Some(menu) = menu.get_untracked() {
             menu.set_open(false);
         }
-    };
-    // Its items are made when it is first opened: a page of rows renders faster without
-    // them (`make bench`, 100 rows: 72 → 69 ms). They stay once made: a confirmation
-    // started from one must outlive the menu's closing.
+    });
+    // Its items (and the code of the actions, in a chunk of their own) are made when it is
+    // first opened: a page of rows renders faster without them (`make bench`, 100 rows:
+    // 72 → 69 ms). They stay once made: a confirmation started from one must outlive the
+    // menu's closing.
     let opened = RwSignal::new(false);
-    let actions = StoredValue::new(actions);
     let on_toggle = move |_| {
         if menu.get_untracked().is_some_and(|m| m.open()) {
             opened.set(true);
@@ -353,32 +357,56 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
     };
     view! {
         <details class="menu" node_ref=menu on:toggle=on_toggle>
-            <summary aria-label=format!("Actions for {}", webhook.with_value(|w| w.name.clone()))>"⋯"</summary>
+            <summary aria-label=label>"⋯"</summary>
             <Show when=move || opened.get()>
-            <div class="menu-items">
-                <a href=href.clone()>"View"</a>
-                <a href=format!("{href}/edit")>"Edit"</a>
-                {actions
-                    .get_value()
-                    .into_iter()
-                    .map(|action| view! {
-                        <button
-                            type="button"
-                            class:danger=action == RowAction::Delete
-                            disabled=move || lacks_write().is_some()
-                            title=lacks_write
-                            on:click=move |_| {
-                                close();
-                                webhook.with_value(|w| state.act(action, w));
-                            }
-                        >
-                            {action.label()}
-                        </button>
-                    })
-                    .collect_view()}
-            </div>
+                <Suspense>{move || Suspend::new(row_menu_items(state, webhook, href.get_value(), close))}</Suspense>
             </Show>
         </details>
+    }
+}
+
+lazy_view!(
+    /// The items of a row's menu, in the `table_actions` chunk.
+    row_menu_items, row_menu_items_split, table_actions, preload preload_table_actions preload_table_actions_split,
+    (state: TableState, webhook: StoredValue<WebhookResponse>, href: String, close: Callback<()>) =>
+        view! { <RowMenuItems state webhook href close /> }
+);
+
+/// The items of a row's menu: view, edit, and the actions its state allows.
+#[component]
+fn RowMenuItems(
+    state: TableState,
+    webhook: StoredValue<WebhookResponse>,
+    href: String,
+    close: Callback<()>,
+) -> impl IntoView {
+    let (enabled, suspended) = webhook.with_value(|w| (w.enabled, w.suspended));
+    let toggle = if enabled { RowAction::Disable } else { RowAction::Enable };
+    let actions = [Some(toggle), suspended.then_some(RowAction::Unsuspend), Some(RowAction::Delete)];
+    let lacks_write = move || state.write_denied.get();
+    view! {
+        <div class="menu-items">
+            <a href=href.clone()>"View"</a>
+            <a href=format!("{href}/edit")>"Edit"</a>
+            {actions
+                .into_iter()
+                .flatten()
+                .map(|action| view! {
+                    <button
+                        type="button"
+                        class:danger=action == RowAction::Delete
+                        disabled=move || lacks_write().is_some()
+                        title=lacks_write
+                        on:click=move |_| {
+                            close.run(());
+                            webhook.with_value(|w| state.act(action, w));
+                        }
+                    >
+                        {action.label()}
+                    </button>
+                })
+                .collect_view()}
+        </div>
     }
 }
 
@@ -387,6 +415,31 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
 fn BulkBar(state: TableState) -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let report = RwSignal::new(None::<BulkOutcome>);
+    let count = move || state.selected.with(BTreeSet::len);
+    view! {
+        <div class="bulk" role="region" aria-label="Bulk actions" class:active={move || count() > 0 || report.with(Option::is_some)}>
+            <Show when={move || count() > 0}>
+                <Suspense>{move || Suspend::new(bulk_actions(state, progress, report))}</Suspense>
+            </Show>
+            <BulkStatus progress outcome=report />
+        </div>
+    }
+}
+
+lazy_view!(
+    /// The bulk bar's count and buttons, in the `table_actions` chunk.
+    bulk_actions, bulk_actions_split, table_actions,
+    (state: TableState, progress: RwSignal<Option<(usize, usize)>>, report: RwSignal<Option<BulkOutcome>>) =>
+        view! { <BulkActions state progress report /> }
+);
+
+/// The count of selected rows and what can be done to them.
+#[component]
+fn BulkActions(
+    state: TableState,
+    progress: RwSignal<Option<(usize, usize)>>,
+    report: RwSignal<Option<BulkOutcome>>,
+) -> impl IntoView {
     let count = move || state.selected.with(BTreeSet::len);
     let lacks_write = move || state.write_denied.get();
     let run = move |action: RowAction| {
@@ -436,29 +489,24 @@ fn BulkBar(state: TableState) -> impl IntoView {
         }
     };
     view! {
-        <div class="bulk" role="region" aria-label="Bulk actions" class:active={move || count() > 0 || report.with(Option::is_some)}>
-            <Show when={move || count() > 0}>
-                <span class="bulk-count">{move || format!("{} selected", count())}</span>
-                {[RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
-                    .into_iter()
-                    .map(|action| view! {
-                        <button
-                            type="button"
-                            class="button"
-                            class:danger=action == RowAction::Delete
-                            disabled=move || progress.with(Option::is_some) || lacks_write().is_some()
-                            title=lacks_write
-                            on:click=move |_| run(action)
-                        >
-                            {format!("{} selected", action.label())}
-                        </button>
-                    })
-                    .collect_view()}
-                <button type="button" class="button subtle" on:click=move |_| state.selected.set(BTreeSet::new())>
-                    "Clear selection"
-                </button>
-            </Show>
-            <BulkStatus progress outcome=report />
-        </div>
+            <span class="bulk-count">{move || format!("{} selected", count())}</span>
+            {[RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
+                .into_iter()
+                .map(|action| view! {
+                    <button
+                        type="button"
+                        class="button"
+                        class:danger=action == RowAction::Delete
+                        disabled=move || progress.with(Option::is_some) || lacks_write().is_some()
+                        title=lacks_write
+                        on:click=move |_| run(action)
+                    >
+                        {format!("{} selected", action.label())}
+                    </button>
+                })
+                .collect_view()}
+            <button type="button" class="button subtle" on:click=move |_| state.selected.set(BTreeSet::new())>
+                "Clear selection"
+            </button>
     }
 }

@@ -11,8 +11,8 @@ use leptos_router::NavigateOptions;
 use webhooks_api::TenantLocator;
 
 use crate::api::{use_api, ApiError};
-use crate::components::event_type_picker::EventTypePicker;
 use crate::components::{ErrorPanel, WebhookTable};
+use crate::lazy::filter_types_picker;
 use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
 use crate::pages::route_locator;
 use crate::session;
@@ -184,8 +184,8 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
     // A memo, not a derived signal: each of the picker's checkboxes reads it, and paging
     // changes the view but not its event types.
     let selected = Memo::new(move |_| view.with(|v| v.event_types.iter().cloned().collect::<BTreeSet<_>>()));
-    // The picker (a checkbox per catalog entry) is made when the filter is first opened:
-    // most visits never open it.
+    // The picker (a checkbox per catalog entry, in a chunk of its own) is made when the
+    // filter is first opened: most visits never open it.
     let types_opened = RwSignal::new(false);
     let on_types = Callback::new(move |types: BTreeSet<String>| {
         show.run((ListView { event_types: types.into_iter().collect(), ..view.get_untracked() }.first_page(), false));
@@ -226,7 +226,9 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
                     n => format!("Event types: {n} selected"),
                 }}</summary>
                 <Show when=move || types_opened.get()>
-                    <EventTypePicker selected on_change=on_types id="filter-types" />
+                    <Suspense fallback=|| view! { <p class="loading">"Loading event types…"</p> }>
+                        {move || Suspend::new(filter_types_picker(selected, on_types))}
+                    </Suspense>
                 </Show>
             </details>
             <Show when=move || view.with(ListView::is_filtered)>
