@@ -42,6 +42,8 @@ export interface InteractionTiming {
   input: number | null;
   dom: number;
   paint: number;
+  /** When an earlier condition (the first sign of the change) was painted, if one was given. */
+  earlyPaint: number | null;
   fetches: FetchTiming[];
 }
 
@@ -112,17 +114,19 @@ export function benchInit(options: InitOptions): void {
    * Arms a measurement: the next `inputType` event starts it, `condition` ends it.
    * The result is left in window.__benchArmed (a promise) for the test to await.
    */
-  w.__benchArm = (condition: () => boolean, inputType: string) => {
+  w.__benchArm = (condition: () => boolean, inputType: string, early?: () => boolean) => {
     if (condition()) throw new Error(`bench: already true before the input: ${condition}`);
+    const earlyWatch = early ? watch(early, 30_000) : Promise.resolve(null);
+    earlyWatch.catch(() => undefined);
     performance.clearResourceTimings();
     let input: number | null = null;
     const onInput = (event: Event) => {
       input = event.timeStamp;
     };
     window.addEventListener(inputType, onInput, true);
-    const armed = watch(condition, 30_000).then(({ dom, paint }) => {
+    const armed = Promise.all([watch(condition, 30_000), earlyWatch]).then(([{ dom, paint }, first]) => {
       window.removeEventListener(inputType, onInput, true);
-      return { input, dom, paint, fetches: fetches() };
+      return { input, dom, paint, earlyPaint: first?.paint ?? null, fetches: fetches() };
     });
     armed.catch(() => undefined);
     w.__benchArmed = armed;
@@ -165,11 +169,21 @@ export function benchInit(options: InitOptions): void {
   }
 }
 
-/** Arms a measurement in the page (see `__benchArm`); `condition` runs in the page. */
-export async function arm<A>(page: Page, condition: (arg: A) => boolean, arg: A, inputType: 'click' | 'input'): Promise<void> {
-  // The page's CSP forbids eval, so the condition travels as the text of the evaluated
+/**
+ * Arms a measurement in the page (see `__benchArm`); `condition` (and `early`, the first
+ * sign of the change, if given) runs in the page with `arg`.
+ */
+export async function arm<A>(
+  page: Page,
+  condition: (arg: A) => boolean,
+  arg: A,
+  inputType: 'click' | 'input',
+  early?: (arg: A) => boolean,
+): Promise<void> {
+  // The page's CSP forbids eval, so the conditions travel as the text of the evaluated
   // expression (evaluated by the DevTools protocol, which the CSP does not govern).
-  await page.evaluate(`window.__benchArm(() => (${condition.toString()})(${JSON.stringify(arg)}), ${JSON.stringify(inputType)})`);
+  const inPage = (f: (arg: A) => boolean) => `() => (${f.toString()})(${JSON.stringify(arg)})`;
+  await page.evaluate(`window.__benchArm(${inPage(condition)}, ${JSON.stringify(inputType)}${early ? `, ${inPage(early)}` : ''})`);
 }
 
 /** The armed measurement's result. */

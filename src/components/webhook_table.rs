@@ -276,7 +276,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
 fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl IntoView {
     let status = WebhookStatus::of(&webhook);
     let locator = webhook.locator;
-    let href = format!("/tenants/{}/webhooks/{locator}", state.tenant);
+    let href = webhook_href(state.tenant, locator);
     let (scheme, host, rest) = url_parts(&webhook.endpoint.url);
     let (scheme, host, rest) = (scheme.to_owned(), host.to_owned(), rest.to_owned());
     let url = webhook.endpoint.url.clone();
@@ -327,40 +327,31 @@ fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl
             </td>
             <td class="policy">{failure_summary(&webhook.failure_handling)}</td>
             <td class="row-actions">
-                <RowMenu state webhook href />
+                <RowMenu state locator label=format!("Actions for {name}") />
             </td>
         </tr>
     }
 }
 
-/// The actions of one row, in a disclosure menu.
+/// The actions of one row, in a disclosure menu. Kept light: a page makes one per row.
 #[component]
-fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl IntoView {
-    let label = format!("Actions for {}", webhook.name);
-    let (webhook, href) = (StoredValue::new(webhook), StoredValue::new(href));
-    // The menu closes once an action is chosen.
-    let menu = NodeRef::<leptos::html::Details>::new();
-    let close = Callback::new(move |()| {
-        if let Some(menu) = menu.get_untracked() {
-            menu.set_open(false);
-        }
-    });
+fn RowMenu(state: TableState, locator: Locator, label: String) -> impl IntoView {
     // Its items (and the code of the actions, in a chunk of their own) are made when it is
-    // first opened: a page of rows renders faster without them (`make bench`, 100 rows:
-    // 72 → 69 ms). They stay once made: a confirmation started from one must outlive the
-    // menu's closing.
+    // first opened: a page of rows renders faster without them (`make bench`). They stay
+    // once made: a confirmation started from one must outlive the menu's closing.
     let opened = RwSignal::new(false);
+    // The first toggle is the first opening.
     let on_toggle = move |_| {
-        if menu.get_untracked().is_some_and(|m| m.open()) {
+        if !opened.get_untracked() {
             opened.set(true);
         }
     };
     view! {
-        <details class="menu" node_ref=menu on:toggle=on_toggle>
+        <details class="menu" on:toggle=on_toggle>
             <summary aria-label=label>"⋯"</summary>
-            <Show when=move || opened.get()>
-                <Suspense>{move || Suspend::new(row_menu_items(state, webhook, href.get_value(), close))}</Suspense>
-            </Show>
+            {move || opened.get().then(|| view! {
+                <Suspense>{move || Suspend::new(row_menu_items(state, locator))}</Suspense>
+            })}
         </details>
     }
 }
@@ -368,22 +359,30 @@ fn RowMenu(state: TableState, webhook: WebhookResponse, href: String) -> impl In
 lazy_view!(
     /// The items of a row's menu, in the `table_actions` chunk.
     row_menu_items, row_menu_items_split, table_actions, preload preload_table_actions preload_table_actions_split,
-    (state: TableState, webhook: StoredValue<WebhookResponse>, href: String, close: Callback<()>) =>
-        view! { <RowMenuItems state webhook href close /> }
+    (state: TableState, locator: Locator) => view! { <RowMenuItems state locator /> }
 );
 
-/// The items of a row's menu: view, edit, and the actions its state allows.
+/// The items of a row's menu: view, edit, and the actions the webhook's state allows.
 #[component]
-fn RowMenuItems(
-    state: TableState,
-    webhook: StoredValue<WebhookResponse>,
-    href: String,
-    close: Callback<()>,
-) -> impl IntoView {
-    let (enabled, suspended) = webhook.with_value(|w| (w.enabled, w.suspended));
+fn RowMenuItems(state: TableState, locator: Locator) -> impl IntoView {
+    let flags =
+        state.rows.with_untracked(|rows| rows.iter().find(|w| w.locator == locator).map(|w| (w.enabled, w.suspended)));
+    let (enabled, suspended) = flags.unwrap_or((true, false));
     let toggle = if enabled { RowAction::Disable } else { RowAction::Enable };
     let actions = [Some(toggle), suspended.then_some(RowAction::Unsuspend), Some(RowAction::Delete)];
     let lacks_write = move || state.write_denied.get();
+    let href = webhook_href(state.tenant, locator);
+    let run = move |event: leptos::ev::MouseEvent, action: RowAction| {
+        // The menu closes once an action is chosen.
+        let menu = event_target::<web_sys::Element>(&event).closest("details").ok().flatten();
+        if let Some(menu) = menu.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(m).ok()) {
+            menu.set_open(false);
+        }
+        let webhook = state.rows.with_untracked(|rows| rows.iter().find(|w| w.locator == locator).cloned());
+        if let Some(webhook) = webhook {
+            state.act(action, &webhook);
+        }
+    };
     view! {
         <div class="menu-items">
             <a href=href.clone()>"View"</a>
@@ -397,10 +396,7 @@ fn RowMenuItems(
                         class:danger=action == RowAction::Delete
                         disabled=move || lacks_write().is_some()
                         title=lacks_write
-                        on:click=move |_| {
-                            close.run(());
-                            webhook.with_value(|w| state.act(action, w));
-                        }
+                        on:click=move |event| run(event, action)
                     >
                         {action.label()}
                     </button>
@@ -408,6 +404,11 @@ fn RowMenuItems(
                 .collect_view()}
         </div>
     }
+}
+
+/// Where the webhook `locator` of `tenant` is shown.
+fn webhook_href(tenant: TenantLocator, locator: Locator) -> String {
+    format!("/tenants/{tenant}/webhooks/{locator}")
 }
 
 /// Actions on the selected rows, with progress and a per-webhook report.
