@@ -76,6 +76,20 @@ function listFetch(timing: InteractionTiming) {
   return fetch;
 }
 
+/**
+ * Arms a click that shows another page of 100: it ends when the 100 rows are painted, and
+ * its `earlyPaint` when the first of them are (the table makes 20 before the first paint).
+ */
+async function armNextPage(page: Page, firstNameBefore: string): Promise<void> {
+  await arm(
+    page,
+    (name) => { const w = window as any; return w.__benchRowCount() === 100 && w.__benchFirstName() !== name; },
+    firstNameBefore,
+    'click',
+    (name) => { const w = window as any; return w.__benchRowCount() > 0 && w.__benchFirstName() !== name; },
+  );
+}
+
 /** Input → painted, and the time spent in fetches (network + API) within it. */
 function spans(timing: InteractionTiming): { total: number; api: number } {
   if (timing.input === null) throw new Error('the input event was not seen');
@@ -179,13 +193,7 @@ test('next page → table updated', async ({ page }) => {
   const render: number[] = [];
   for (let run = 0; run <= RUNS; run++) {
     const before = await page.evaluate(() => (window as any).__benchFirstName());
-    await arm(
-      page,
-      (name) => { const w = window as any; return w.__benchRowCount() === 100 && w.__benchFirstName() !== name; },
-      before,
-      'click',
-      (name) => { const w = window as any; return w.__benchRowCount() > 0 && w.__benchFirstName() !== name; },
-    );
+    await armNextPage(page, before);
     await next.click();
     const timing = await armed(page);
     if (run === 0) continue;
@@ -286,13 +294,7 @@ test('render of a 1,000-row answer', async ({ page }) => {
   let shown = 0;
   for (let run = 0; run <= RUNS; run++) {
     const before = await page.evaluate(() => (window as any).__benchFirstName());
-    await arm(
-      page,
-      (name) => { const w = window as any; return w.__benchRowCount() === 100 && w.__benchFirstName() !== name; },
-      before,
-      'click',
-      (name) => { const w = window as any; return w.__benchRowCount() > 0 && w.__benchFirstName() !== name; },
-    );
+    await armNextPage(page, before);
     await next.click();
     const timing = await armed(page);
     shown = await page.evaluate(() => (window as any).__benchRowCount());

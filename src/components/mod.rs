@@ -13,4 +13,4 @@ mod webhook_table;
 
 pub use error_panel::ErrorPanel;
 pub use shell::Shell;
-pub use webhook_table::{ActionHost, RowAction, WebhookTable};
+pub use webhook_table::{ActionButton, ActionHost, RowAction, WebhookTable};

@@ -136,6 +136,39 @@ pub struct ActionHost {
     pub confirm: RwSignal<Option<Confirmation>>,
 }
 
+/// The button of a [`RowAction`], wherever one is offered (row menu, bulk bar, detail
+/// page): "danger" for Delete; off while `busy`, and off with the reason as its title while
+/// the token lacks the permission.
+#[component]
+pub fn ActionButton(
+    action: RowAction,
+    /// The text, e.g. "Disable" or "Disable selected".
+    label: String,
+    /// Its classes besides "danger", e.g. "button".
+    #[prop(optional)]
+    class: &'static str,
+    /// Why the action is off, if it is (the table's or page's `ApiClient::denial` memo).
+    denied: Memo<Option<String>>,
+    /// Off while this holds (e.g. while a bulk action runs).
+    #[prop(optional, into)]
+    busy: Signal<bool>,
+    /// Told the action when the button is pressed.
+    on_run: Callback<RowAction>,
+) -> impl IntoView {
+    view! {
+        <button
+            type="button"
+            class=class
+            class:danger=action == RowAction::Delete
+            disabled=move || busy.get() || denied.with(Option::is_some)
+            title=move || denied.get()
+            on:click=move |_| on_run.run(action)
+        >
+            {label}
+        </button>
+    }
+}
+
 /// The rows of the page and what the table does to them.
 #[derive(Clone, Copy)]
 struct TableState {
@@ -370,36 +403,33 @@ fn RowMenuItems(state: TableState, locator: Locator) -> impl IntoView {
     let (enabled, suspended) = flags.unwrap_or((true, false));
     let toggle = if enabled { RowAction::Disable } else { RowAction::Enable };
     let actions = [Some(toggle), suspended.then_some(RowAction::Unsuspend), Some(RowAction::Delete)];
-    let lacks_write = move || state.write_denied.get();
     let href = webhook_href(state.tenant, locator);
-    let run = move |event: leptos::ev::MouseEvent, action: RowAction| {
-        // The menu closes once an action is chosen.
-        let menu = event_target::<web_sys::Element>(&event).closest("details").ok().flatten();
-        if let Some(menu) = menu.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(m).ok()) {
-            menu.set_open(false);
-        }
+    let run = Callback::new(move |action: RowAction| {
         let webhook = state.rows.with_untracked(|rows| rows.iter().find(|w| w.locator == locator).cloned());
         if let Some(webhook) = webhook {
             state.act(action, &webhook);
         }
+    });
+    // The menu closes once an action is chosen.
+    let close_menu = |event: leptos::ev::MouseEvent| {
+        let target = event_target::<web_sys::Element>(&event);
+        if target.tag_name() == "BUTTON" {
+            let menu = target.closest("details").ok().flatten();
+            if let Some(menu) = menu.and_then(|m| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlDetailsElement>(m).ok())
+            {
+                menu.set_open(false);
+            }
+        }
     };
     view! {
-        <div class="menu-items">
+        <div class="menu-items" on:click=close_menu>
             <a href=href.clone()>"View"</a>
             <a href=format!("{href}/edit")>"Edit"</a>
             {actions
                 .into_iter()
                 .flatten()
                 .map(|action| view! {
-                    <button
-                        type="button"
-                        class:danger=action == RowAction::Delete
-                        disabled=move || lacks_write().is_some()
-                        title=lacks_write
-                        on:click=move |event| run(event, action)
-                    >
-                        {action.label()}
-                    </button>
+                    <ActionButton action label=action.label().to_owned() denied=state.write_denied on_run=run />
                 })
                 .collect_view()}
         </div>
@@ -442,7 +472,6 @@ fn BulkActions(
     report: RwSignal<Option<BulkOutcome>>,
 ) -> impl IntoView {
     let count = move || state.selected.with(BTreeSet::len);
-    let lacks_write = move || state.write_denied.get();
     let run = move |action: RowAction| {
         let targets: Vec<(Locator, String)> = state.rows.with_untracked(|rows| {
             rows.iter()
@@ -489,25 +518,18 @@ fn BulkActions(
             go.run(());
         }
     };
+    let busy = Signal::derive(move || progress.with(Option::is_some));
+    let run = Callback::new(run);
     view! {
-            <span class="bulk-count">{move || format!("{} selected", count())}</span>
-            {[RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
-                .into_iter()
-                .map(|action| view! {
-                    <button
-                        type="button"
-                        class="button"
-                        class:danger=action == RowAction::Delete
-                        disabled=move || progress.with(Option::is_some) || lacks_write().is_some()
-                        title=lacks_write
-                        on:click=move |_| run(action)
-                    >
-                        {format!("{} selected", action.label())}
-                    </button>
-                })
-                .collect_view()}
-            <button type="button" class="button subtle" on:click=move |_| state.selected.set(BTreeSet::new())>
-                "Clear selection"
-            </button>
+        <span class="bulk-count">{move || format!("{} selected", count())}</span>
+        {[RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
+            .into_iter()
+            .map(|action| view! {
+                <ActionButton action label=format!("{} selected", action.label()) class="button" denied=state.write_denied busy on_run=run />
+            })
+            .collect_view()}
+        <button type="button" class="button subtle" on:click=move |_| state.selected.set(BTreeSet::new())>
+            "Clear selection"
+        </button>
     }
 }

@@ -10,7 +10,7 @@ use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
 use crate::components::toast::use_toasts;
-use crate::components::{ActionHost, ErrorPanel, RowAction};
+use crate::components::{ActionButton, ActionHost, ErrorPanel, RowAction};
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
@@ -87,9 +87,8 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
             None => navigate(&format!("/tenants/{tenant}/webhooks"), NavigateOptions::default()),
         })
     };
-    let act = move |action: RowAction| shown.with_value(|w| action.start(host, tenant, w, done));
+    let act = Callback::new(move |action: RowAction| shown.with_value(|w| action.start(host, tenant, w, done)));
     let write_denied = client.denial(WEBHOOKS_WRITE);
-    let lacks_write = move || write_denied.get();
     let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
     let go_to_page = {
         let base = base.clone();
@@ -125,16 +124,7 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
                 {[toggle, RowAction::Delete]
                     .into_iter()
                     .map(|action| view! {
-                        <button
-                            type="button"
-                            class="button"
-                            class:danger=action == RowAction::Delete
-                            disabled=move || lacks_write().is_some()
-                            title=lacks_write
-                            on:click=move |_| act(action)
-                        >
-                            {action.label()}
-                        </button>
+                        <ActionButton action label=action.label().to_owned() class="button" denied=write_denied on_run=act />
                     })
                     .collect_view()}
             </div>
@@ -150,9 +140,7 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
                     </p>
                     <p data-testid="diverted-waiting">{count_text}</p>
                     <div class="actions">
-                        <button type="button" class="button primary" disabled=move || lacks_write().is_some() title=lacks_write on:click=move |_| act(RowAction::Unsuspend)>
-                            "Unsuspend"
-                        </button>
+                        <ActionButton action=RowAction::Unsuspend label="Unsuspend".to_owned() class="button primary" denied=write_denied on_run=act />
                         <a class="button" href=format!("{base}?tab=diverted")>"Review diverted events"</a>
                     </div>
                 </section>
