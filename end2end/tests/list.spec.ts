@@ -204,6 +204,24 @@ test('a part of the console that cannot be fetched says so, and "Try again" fetc
   await expect(list.row('Offline')).toContainText('Disabled');
 });
 
+test('a row menu whose actions are still being fetched says so, then shows them', async ({ page }) => {
+  const { tenant, token } = freshTenant();
+  await page.request.post(`/event/${tenant}/webhooks`, { headers: { Authorization: `Bearer ${token}` }, data: { name: 'Slow', endpoint: { url: 'https://s.example.com/' } } });
+  let release = () => {};
+  const held = new Promise<void>((resolve) => (release = resolve));
+  await page.route(/-table_actions\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  const list = new WebhookListPage(page);
+  await list.openWithToken(tenant, token);
+  await page.getByLabel('Actions for Slow', { exact: true }).click();
+  await expect(list.row('Slow').getByText('Loading…')).toBeVisible();
+  release();
+  await expect(list.row('Slow').getByRole('button', { name: 'Delete', exact: true })).toBeVisible();
+  await expect(list.row('Slow').getByText('Loading…')).toHaveCount(0);
+});
+
 test('without webhooks.write, write actions are disabled after the first 403, saying why', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   await createWebhook(request, tenant, token, { name: 'Read only', url: 'https://ro.example.com/' });

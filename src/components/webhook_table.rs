@@ -383,7 +383,9 @@ fn RowMenu(state: TableState, locator: Locator, label: String) -> impl IntoView 
         <details class="menu" on:toggle=on_toggle>
             <summary aria-label=label>"⋯"</summary>
             {move || opened.get().then(|| view! {
-                <Suspense>{move || Suspend::new(row_menu_items(state, locator))}</Suspense>
+                <Suspense fallback=|| view! { <div class="menu-items"><span class="loading">"Loading…"</span></div> }>
+                    {move || Suspend::new(row_menu_items(state, locator))}
+                </Suspense>
             })}
         </details>
     }
