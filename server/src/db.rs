@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 /// A storage failure; shown to API callers only as "internal error".
@@ -66,6 +66,10 @@ impl Db {
         }
         let mut connection = Connection::open(path)?;
         configure(&connection)?;
+        // Every transaction takes the write lock when it begins. A deferred one that read
+        // first could not take it once another process (`seed`, `token issue`) had written
+        // meanwhile: SQLite answers "database is locked" at once, without waiting.
+        connection.set_transaction_behavior(TransactionBehavior::Immediate);
         migrations().to_latest(&mut connection)?;
         let readers = (0..READERS)
             .map(|_| {
@@ -142,5 +146,32 @@ mod tests {
         let db = Db::open(&dir.path().join("nested/w.sqlite3")).unwrap();
         let mode: String = db.blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_transaction_waits_for_another_process_writing_instead_of_failing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("two.sqlite3");
+        let server = Db::open(&path).unwrap();
+        // Another process on the same file, e.g. `webhooks-server token issue`.
+        let other = Db::open(&path).unwrap();
+        server.blocking(|c| Ok(c.execute_batch("CREATE TABLE scratch (writer TEXT)")?)).unwrap();
+        server
+            .blocking(|c| {
+                let transaction = c.transaction()?;
+                let before: i64 = transaction.query_row("SELECT count(*) FROM scratch", [], |row| row.get(0))?;
+                let meanwhile = std::thread::spawn(move || {
+                    other.blocking(|c| Ok(c.execute("INSERT INTO scratch VALUES ('other')", [])?))
+                });
+                std::thread::sleep(std::time::Duration::from_millis(100));
+                transaction.execute("INSERT INTO scratch VALUES (?1)", [format!("server after {before}")])?;
+                transaction.commit()?;
+                meanwhile.join().unwrap()?;
+                Ok(())
+            })
+            .unwrap();
+        let rows: i64 =
+            server.blocking(|c| Ok(c.query_row("SELECT count(*) FROM scratch", [], |row| row.get(0))?)).unwrap();
+        assert_eq!(rows, 2);
     }
 }
