@@ -179,6 +179,8 @@ test('keyboard only: reach a row menu and disable a webhook', async ({ page }) =
   for (let i = 0; i < 40 && !(await menu.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
   await expect(menu).toBeFocused();
   await page.keyboard.press('Enter');
+  // As a user would: the menu shows its items, then Tab moves into them.
+  await expect(list.row('Keys').getByRole('link', { name: 'View' })).toBeVisible();
   await page.keyboard.press('Tab'); // View
   await page.keyboard.press('Tab'); // Edit
   await page.keyboard.press('Tab'); // Disable

@@ -249,27 +249,22 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     };
     let some_selected = move || state.selected.with(|s| !s.is_empty());
     let made = RwSignal::new(FIRST_PAINT_ROWS);
-    if state.rows.with_untracked(Vec::len) > FIRST_PAINT_ROWS {
-        // An animation frame's callback runs before that frame is painted; a timeout set
-        // from it, after.
-        request_animation_frame(move || {
-            set_timeout(
-                move || {
+    let more = state.rows.with_untracked(Vec::len) > FIRST_PAINT_ROWS;
+    // An animation frame's callback runs before that frame is painted; a timeout set from
+    // it, after. Then the rest of the rows, and the actions' chunk, so that a row menu or
+    // the bulk bar opens with its items at once (a keyboard user's Tab after Enter must
+    // find them).
+    request_animation_frame(move || {
+        set_timeout(
+            move || {
+                if more {
                     made.try_set(usize::MAX);
-                },
-                Duration::ZERO,
-            )
-        });
-    }
-    // The actions' chunk is fetched when the pointer or the keyboard first comes to the
-    // table, so that a menu or the bulk bar opens without waiting for it.
-    let preload_requested = StoredValue::new(false);
-    let preload_actions = move || {
-        if !preload_requested.get_value() {
-            preload_requested.set_value(true);
-            spawn_local(preload_table_actions());
-        }
-    };
+                }
+                spawn_local(preload_table_actions());
+            },
+            Duration::ZERO,
+        )
+    });
     let select_all = move |on: bool| {
         state.selected.set(if on {
             state.rows.with(|rows| rows.iter().map(|r| r.locator).collect())
@@ -279,7 +274,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     };
     view! {
         <BulkBar state />
-        <div class="table-wrap" on:pointerover=move |_| preload_actions() on:focusin=move |_| preload_actions()>
+        <div class="table-wrap">
             <table class="webhooks" data-testid="webhook-table">
                 <SelectableHead
                     label="Select all on this page"
