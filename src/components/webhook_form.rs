@@ -19,6 +19,7 @@ use crate::form_model::{
     describe_update, header_rows, headers_of, join_interval, retry_schedule, split_interval, HeaderRow, INTERVAL_UNITS,
 };
 use crate::format::pretty_json;
+use crate::pages::webhook_path;
 
 /// Which form fields the validation paths belong to (path prefix, element id).
 const FIELDS: [(&str, &str); 8] = [
@@ -244,7 +245,7 @@ pub fn WebhookForm(tenant: TenantLocator, initial: WebhookDraft, mode: FormMode)
                         toasts.success(format!("Saved “{}”.", saved.name));
                     } else {
                         toasts.success(format!("Created “{}”.", saved.name));
-                        navigate(&format!("/tenants/{tenant}/webhooks/{}", saved.locator), Default::default());
+                        navigate(&webhook_path(tenant, saved.locator), Default::default());
                     }
                 }
                 Err(ApiError::BadRequest { message, field_errors }) => {

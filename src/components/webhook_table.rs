@@ -14,6 +14,7 @@ use crate::components::confirm::{ConfirmDialog, Confirmation};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
 use crate::lazy::lazy_view;
+use crate::pages::webhook_path;
 use crate::status::WebhookStatus;
 
 /// How many event types a row shows before "+N".
@@ -184,6 +185,11 @@ struct TableState {
 }
 
 impl TableState {
+    /// The row of webhook `locator` as it is now, if it is still on the page.
+    fn row(&self, locator: Locator) -> Option<WebhookResponse> {
+        self.rows.with_untracked(|rows| rows.iter().find(|row| row.locator == locator).cloned())
+    }
+
     /// Puts the outcome of an action on `locator` into the rows.
     fn apply(&self, locator: Locator, after: Option<WebhookResponse>) {
         self.rows.update(|rows| match after {
@@ -304,7 +310,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
 fn WebhookRow(state: TableState, index: usize, webhook: WebhookResponse) -> impl IntoView {
     let status = WebhookStatus::of(&webhook);
     let locator = webhook.locator;
-    let href = webhook_href(state.tenant, locator);
+    let href = webhook_path(state.tenant, locator);
     let (scheme, host, rest) = url_parts(&webhook.endpoint.url);
     let (scheme, host, rest) = (scheme.to_owned(), host.to_owned(), rest.to_owned());
     let url = webhook.endpoint.url.clone();
@@ -395,15 +401,12 @@ lazy_view!(
 /// The items of a row's menu: view, edit, and the actions the webhook's state allows.
 #[component]
 fn RowMenuItems(state: TableState, locator: Locator) -> impl IntoView {
-    let flags =
-        state.rows.with_untracked(|rows| rows.iter().find(|w| w.locator == locator).map(|w| (w.enabled, w.suspended)));
-    let (enabled, suspended) = flags.unwrap_or((true, false));
+    let (enabled, suspended) = state.row(locator).map_or((true, false), |w| (w.enabled, w.suspended));
     let toggle = if enabled { RowAction::Disable } else { RowAction::Enable };
     let actions = [Some(toggle), suspended.then_some(RowAction::Unsuspend), Some(RowAction::Delete)];
-    let href = webhook_href(state.tenant, locator);
+    let href = webhook_path(state.tenant, locator);
     let run = Callback::new(move |action: RowAction| {
-        let webhook = state.rows.with_untracked(|rows| rows.iter().find(|w| w.locator == locator).cloned());
-        if let Some(webhook) = webhook {
+        if let Some(webhook) = state.row(locator) {
             state.act(action, &webhook);
         }
     });
@@ -431,11 +434,6 @@ fn RowMenuItems(state: TableState, locator: Locator) -> impl IntoView {
                 .collect_view()}
         </div>
     }
-}
-
-/// Where the webhook `locator` of `tenant` is shown.
-fn webhook_href(tenant: TenantLocator, locator: Locator) -> String {
-    format!("/tenants/{tenant}/webhooks/{locator}")
 }
 
 /// Actions on the selected rows, with progress and a per-webhook report.

@@ -24,6 +24,11 @@ pub fn route_locator<T: std::str::FromStr<Err = LocatorError>>(text: &str) -> Re
     text.parse().map_err(|error: LocatorError| ApiError::NotFound(error.to_string()))
 }
 
+/// Where the webhook `locator` of `tenant` is shown: `/tenants/{tenant}/webhooks/{locator}`.
+pub fn webhook_path(tenant: TenantLocator, locator: Locator) -> String {
+    format!("/tenants/{tenant}/webhooks/{locator}")
+}
+
 /// The tenant and the webhook of a `/tenants/:tenant/webhooks/:locator…` route.
 pub fn route_webhook(params: &ParamsMap) -> Result<(TenantLocator, Locator), ApiError> {
     let tenant = route_locator(&params.get("tenant").unwrap_or_default())?;

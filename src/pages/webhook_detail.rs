@@ -14,7 +14,7 @@ use crate::components::{ActionButton, ActionHost, ErrorPanel, RowAction};
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
-use crate::pages::route_webhook;
+use crate::pages::{route_webhook, webhook_path};
 use crate::status::WebhookStatus;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
@@ -68,7 +68,7 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
     let tab = Memo::new(move |_| query.with(|q| DetailTab::from_key(q.get("tab"))));
     let page = Signal::derive(move || query.with(|q| page_number(q.get("page"))));
     let locator = webhook.locator;
-    let base = format!("/tenants/{tenant}/webhooks/{locator}");
+    let base = webhook_path(tenant, locator);
     // The banner's count: asked only of a suspended webhook, the only one with a banner.
     let suspended = webhook.suspended;
     let waiting = LocalResource::new(move || async move {
