@@ -9,15 +9,16 @@
 # Usage: scripts/wasm-top.sh [count]
 set -euo pipefail
 
-TWIGGY_VERSION=0.7.0
+TWIGGY_VERSION=0.8.0
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 export PATH="$HOME/.cargo/bin:$PATH"
 count=${1:-15}
 
-if ! command -v twiggy >/dev/null; then
+# The pinned version, also in place of another one already installed.
+if [ "$(twiggy --version 2>/dev/null | awk '{print $NF}')" != "$TWIGGY_VERSION" ]; then
   echo "wasm-top: installing twiggy $TWIGGY_VERSION"
-  cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION"
+  cargo install --locked --quiet --force twiggy --version "$TWIGGY_VERSION"
 fi
 
 wasm=target/wasm32-unknown-unknown/release/webhooks-dashboard.wasm
