@@ -19,7 +19,7 @@ test: setup-test
 
 ## make bench: measurements, not tests (prints figures beside their goals, never fails on one).
 # Server: the two examples. Size: the wasm's largest items (scripts/wasm-top.sh, twiggy)
-# and the size floor of the stack beside the first load (scripts/size-floor.sh).
+# and the size floor of the stack beside the first load (scripts/size-floor.mjs).
 # Browser: the release dist/ served by the optimised server (server-release) with 100,000
 # webhooks, measured in Chromium (scripts/bench-browser.sh, end2end/bench/).
 BENCH_SERVER := target/server-release/webhooks-server
@@ -28,7 +28,7 @@ bench: setup-test site
 	cargo run --quiet --profile server-release -p webhooks-server --example delivery_load
 	cargo build --quiet --profile server-release -p webhooks-server
 	scripts/wasm-top.sh
-	$(RELEASE_WASM_ENV) scripts/size-floor.sh
+	$(RELEASE_WASM_ENV) node scripts/size-floor.mjs
 	scripts/bench-browser.sh $(BENCH_SERVER)
 
 ## make screenshots: the pictures under docs/screenshots (release site, real server).

@@ -3,7 +3,7 @@
 // the first page (the list) does not fetch them. Usage: node scripts/bundle-size.mjs [dist]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, extname } from 'node:path';
-import { brotliCompressSync, constants } from 'node:zlib';
+import { brotliSize } from './wasm-release.mjs';
 
 /** Largest allowed brotli size of the first load (HTML + JS + wasm + CSS + config), in bytes. */
 const FIRST_LOAD_BROTLI_BUDGET_BYTES = 250_000;
@@ -20,11 +20,9 @@ if (!files.some((name) => name.endsWith('_bg.wasm'))) {
 const kb = (n) => (n / 1000).toFixed(1);
 const measure = (name) => {
   const bytes = readFileSync(join(dist, name));
-  const compressed = brotliCompressSync(bytes, {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
-  });
-  console.log(`  ${name.padEnd(52)} ${String(bytes.length).padStart(9)} B raw ${String(compressed.length).padStart(8)} B brotli`);
-  return [bytes.length, compressed.length];
+  const compressed = brotliSize(bytes);
+  console.log(`  ${name.padEnd(52)} ${String(bytes.length).padStart(9)} B raw ${String(compressed).padStart(8)} B brotli`);
+  return [bytes.length, compressed];
 };
 let raw = 0;
 let brotli = 0;

@@ -16,6 +16,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { WASM_OPT_RELEASE_ARGS } from './wasm-release.mjs';
 
 const staging = process.env.TRUNK_STAGING_DIR;
 const source = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
@@ -33,7 +34,7 @@ const run = (cmd, args) => execFileSync(cmd, args, { stdio: ['ignore', 'inherit'
 // build optimises each module once.
 const optimize = (from, to) => {
   if (profile === 'release') {
-    run('wasm-opt', ['-Oz', '--converge', '--low-memory-unused', '--strip-debug', '--strip-producers', from, '-o', to]);
+    run('wasm-opt', [...WASM_OPT_RELEASE_ARGS, from, '-o', to]);
   } else if (from !== to) {
     writeFileSync(to, readFileSync(from));
   }

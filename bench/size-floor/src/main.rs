@@ -1,4 +1,4 @@
-//! The size floor of `make bench` (scripts/size-floor.sh): the least a list of webhooks
+//! The size floor of `make bench` (scripts/size-floor.mjs): the least a list of webhooks
 //! needs on the dashboard's stack — leptos_router with the page and the name filter in
 //! the URL, one authorised `GET …/webhooks/list` through gloo-net, serde_json decoding
 //! the contract's `WebhookList`, `LocalResource` + `Transition` + `ErrorBoundary`, and a
