@@ -174,8 +174,9 @@ pub struct ApiClient {
     pub connection: RwSignal<Option<Connection>>,
     /// Calls under way (the shell's progress bar).
     pub in_flight: RwSignal<u32>,
-    /// Set by a 401: the shell takes the user to the connection page.
-    pub unauthorized: RwSignal<bool>,
+    /// Set by a 401, or by a call before sign-in: the shell takes the user to the
+    /// connection page, and back here once connected.
+    pub sign_in_needed: RwSignal<bool>,
     /// Permissions a 403 said this token lacks (write actions are then disabled).
     pub denied: RwSignal<Vec<String>>,
 }
@@ -210,13 +211,16 @@ impl ApiClient {
         Self {
             connection: RwSignal::new(connection),
             in_flight: RwSignal::new(0),
-            unauthorized: RwSignal::new(false),
+            sign_in_needed: RwSignal::new(false),
             denied: RwSignal::new(Vec::new()),
         }
     }
 
     async fn send_once(&self, call: &Call<'_>) -> Result<String, ApiError> {
-        let connection = self.connection.get_untracked().ok_or(ApiError::NotSignedIn)?;
+        let Some(connection) = self.connection.get_untracked() else {
+            self.sign_in_needed.set(true);
+            return Err(ApiError::NotSignedIn);
+        };
         let _in_flight = InFlight::start(self.in_flight);
         let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
         let timed_out = Rc::new(Cell::new(false));
@@ -259,7 +263,7 @@ impl ApiClient {
         match outcome {
             Err(ApiError::Network(_)) if timed_out.get() => Err(ApiError::Timeout),
             Err(ApiError::Unauthorized) => {
-                self.unauthorized.set(true);
+                self.sign_in_needed.set(true);
                 Err(ApiError::Unauthorized)
             }
             Err(error @ ApiError::Forbidden { permission: Some(_), .. }) => {

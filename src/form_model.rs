@@ -1,8 +1,10 @@
-//! The plain logic behind the create and edit form: which headers are secret, the retry
-//! schedule in words, interval units, and what a PATCH body will do, in words.
+//! The plain logic behind the create and edit form: what the form holds ([`FormValues`],
+//! to and from a draft), which headers are secret, the retry schedule in words, interval
+//! units, and what a PATCH body will do, in words.
 
 use webhooks_api::{
-    FailureHandlingResponse, FailureHandlingUpdateRequest, RetryStrategy, UpdateEndpointRequest, UpdateWebhookRequest,
+    EndpointDraft, FailureHandlingDraft, FailureHandlingResponse, FailureHandlingUpdateRequest, RetryStrategy,
+    RetryType, UpdateEndpointRequest, UpdateWebhookRequest, WebhookDraft,
 };
 
 /// Header names whose values are masked until revealed.
@@ -169,7 +171,6 @@ pub fn describe_update(update: &UpdateWebhookRequest) -> Vec<String> {
 mod tests {
     use super::*;
     use serde_json::json;
-    use webhooks_api::RetryType;
 
     #[test]
     fn sensitive_headers() {
@@ -309,6 +310,131 @@ pub fn headers_of(rows: &[HeaderRow]) -> webhooks_api::Headers {
         .collect()
 }
 
+/// The trigger classes offered as checkboxes; any other trigger is a status code.
+pub const TRIGGER_CLASSES: [&str; 3] = ["4xx", "5xx", "timeout"];
+
+/// The retry kinds offered: their key and label (`none`: no retry strategy).
+pub const RETRY_KINDS: [(&str, &str); 3] = [("none", "No retry"), ("linear", "Linear"), ("exponential", "Exponential")];
+
+/// An endpoint as the form holds it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EndpointForm {
+    /// Every field as the draft has it, but the headers (the rows below are).
+    pub draft: EndpointDraft,
+    /// The headers, as rows being typed.
+    pub headers: Vec<HeaderRow>,
+}
+
+impl EndpointForm {
+    /// The endpoint in the form, header rows from `first_id` on.
+    pub fn from_draft(draft: &EndpointDraft, first_id: u32) -> Self {
+        Self { headers: header_rows(&draft.headers, first_id), draft: draft.clone() }
+    }
+
+    /// The endpoint the form holds.
+    pub fn to_draft(&self) -> EndpointDraft {
+        EndpointDraft { headers: headers_of(&self.headers), ..self.draft.clone() }
+    }
+}
+
+/// The retry strategy as typed: kept while "No retry" is chosen, so that choosing a kind
+/// again brings back what was typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryFields {
+    /// A key of [`RETRY_KINDS`].
+    pub kind: &'static str,
+    /// The interval, in `unit`s.
+    pub amount: i64,
+    /// A unit of [`INTERVAL_UNITS`].
+    pub unit: &'static str,
+    /// Retries after the first try.
+    pub attempts: i32,
+}
+
+impl Default for RetryFields {
+    fn default() -> Self {
+        Self { kind: "none", amount: 1, unit: "s", attempts: 3 }
+    }
+}
+
+impl RetryFields {
+    fn from_strategy(strategy: Option<RetryStrategy>) -> Self {
+        let Some(strategy) = strategy else { return Self::default() };
+        let (amount, unit) = split_interval(strategy.interval);
+        Self { kind: strategy.kind.as_str(), amount, unit, attempts: strategy.attempts }
+    }
+
+    fn to_strategy(&self) -> Option<RetryStrategy> {
+        let kind = match self.kind {
+            "linear" => RetryType::Linear,
+            "exponential" => RetryType::Exponential,
+            _ => return None,
+        };
+        Some(RetryStrategy { kind, interval: join_interval(self.amount, self.unit), attempts: self.attempts })
+    }
+}
+
+/// Everything the webhook form holds: a draft, with the parts that are typed in another
+/// shape than the draft's kept as typed. A field the draft has as it is typed (a name, a
+/// URL, a flag) needs nothing here: the form binds it inside `draft`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormValues {
+    /// Every field as typed, except the parts below: its endpoint, alert endpoint and
+    /// retry strategy are not read, and its triggers hold the classes only.
+    pub draft: WebhookDraft,
+    /// The endpoint.
+    pub endpoint: EndpointForm,
+    /// The status codes that also trigger, as typed ("429, 503").
+    pub codes: String,
+    /// The retry strategy.
+    pub retry: RetryFields,
+    /// Whether there is an alert endpoint.
+    pub alert: bool,
+    /// The alert endpoint, kept while `alert` is off.
+    pub alert_endpoint: EndpointForm,
+}
+
+impl FormValues {
+    /// The form filled with `draft`.
+    pub fn from_draft(draft: &WebhookDraft) -> Self {
+        let mut values = Self {
+            draft: draft.clone(),
+            endpoint: EndpointForm::from_draft(&draft.endpoint, 0),
+            codes: String::new(),
+            retry: RetryFields::default(),
+            alert: false,
+            alert_endpoint: EndpointForm::default(),
+        };
+        values.set_policy(&draft.failure_handling);
+        values
+    }
+
+    /// Puts a failure-handling policy into the form (also "Reset to EC's default policy").
+    pub fn set_policy(&mut self, policy: &FailureHandlingDraft) {
+        let (classes, codes): (Vec<&String>, Vec<&String>) =
+            policy.triggers.iter().partition(|t| TRIGGER_CLASSES.contains(&t.as_str()));
+        self.draft.failure_handling =
+            FailureHandlingDraft { triggers: classes.into_iter().cloned().collect(), ..policy.clone() };
+        self.codes = codes.into_iter().cloned().collect::<Vec<_>>().join(", ");
+        self.retry = RetryFields::from_strategy(policy.retry_strategy);
+        self.alert = policy.alert_endpoint.is_some();
+        self.alert_endpoint = EndpointForm::from_draft(&policy.alert_endpoint.clone().unwrap_or_default(), 500);
+    }
+
+    /// The draft the form holds.
+    pub fn to_draft(&self) -> WebhookDraft {
+        let mut draft = self.draft.clone();
+        draft.endpoint = self.endpoint.to_draft();
+        let policy = &mut draft.failure_handling;
+        policy
+            .triggers
+            .extend(self.codes.split([',', ' ']).map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned));
+        policy.retry_strategy = self.retry.to_strategy();
+        policy.alert_endpoint = self.alert.then(|| self.alert_endpoint.to_draft());
+        draft
+    }
+}
+
 #[cfg(test)]
 mod row_tests {
     use super::*;
@@ -326,5 +452,55 @@ mod row_tests {
         assert_eq!(headers_of(&with_blank), headers, "an empty row is not a header");
         with_blank.push(HeaderRow { id: 10, name: String::new(), values: vec!["orphan".into()] });
         assert!(headers_of(&with_blank).contains_key(""), "a value without a name is kept, for validation to name it");
+    }
+}
+
+#[cfg(test)]
+mod values_tests {
+    use super::*;
+    use proptest::prelude::*;
+    use webhooks_api::strategies;
+
+    proptest! {
+        #[test]
+        fn the_form_gives_back_the_draft_it_was_filled_with(draft in strategies::webhook_draft()) {
+            prop_assert_eq!(FormValues::from_draft(&draft).to_draft(), draft);
+        }
+    }
+
+    #[test]
+    fn what_was_typed_stays_while_switched_off() {
+        let mut values = FormValues::from_draft(&WebhookDraft::default());
+        values.retry = RetryFields { kind: "exponential", amount: 2, unit: "min", attempts: 4 };
+        values.alert = true;
+        values.alert_endpoint.draft.url = "https://alerts.example.com/".into();
+        let strategy = values.to_draft().failure_handling.retry_strategy;
+        assert_eq!(strategy, Some(RetryStrategy { kind: RetryType::Exponential, interval: 120_000, attempts: 4 }));
+
+        values.retry.kind = "none";
+        values.alert = false;
+        let draft = values.to_draft();
+        assert_eq!((draft.failure_handling.retry_strategy, draft.failure_handling.alert_endpoint), (None, None));
+        values.retry.kind = "linear";
+        values.alert = true;
+        let draft = values.to_draft();
+        assert_eq!(draft.failure_handling.retry_strategy.map(|s| s.interval), Some(120_000));
+        assert_eq!(
+            draft.failure_handling.alert_endpoint.map(|a| a.url).as_deref(),
+            Some("https://alerts.example.com/")
+        );
+    }
+
+    #[test]
+    fn status_codes_are_typed_apart_from_the_classes() {
+        let mut policy = FailureHandlingDraft::default();
+        policy.triggers.extend(["429".to_owned(), "503".to_owned()]);
+        let draft = WebhookDraft { failure_handling: policy, ..WebhookDraft::default() };
+        let values = FormValues::from_draft(&draft);
+        assert_eq!(values.codes, "429, 503");
+        assert_eq!(values.draft.failure_handling.triggers, ["4xx", "5xx", "timeout"].map(str::to_owned).into());
+        let mut typed = values.clone();
+        typed.codes = "429,503  ".into();
+        assert_eq!(typed.to_draft(), draft);
     }
 }

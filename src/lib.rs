@@ -13,6 +13,7 @@ pub mod format;
 mod lazy;
 pub mod list_query;
 mod pages;
+pub mod routes;
 pub mod session;
 pub mod status;
 pub mod theme;
@@ -57,7 +58,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
                     <Route path=path!("/tenants/:tenant/webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
                     <Route path=path!("/tenants/:tenant/webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
-                    <Route path=path!("/tenants/:tenant/webhooks/:locator/edit") view={Lazy::<EditWebhookRoute>::new()} />
+                    <Route
+                        path=path!("/tenants/:tenant/webhooks/:locator/edit")
+                        view={Lazy::<EditWebhookRoute>::new()}
+                    />
                 </Routes>
             </Shell>
         </Router>

@@ -40,6 +40,8 @@ test('each edit sends exactly its minimal PATCH body', async ({ page }) => {
   await expect(page.getByRole('button', { name: 'Save changes' })).toBeDisabled();
 
   await editAndSave(page, () => page.getByLabel('Name', { exact: true }).fill('ERP'), { name: 'ERP' });
+  // The heading follows the saved rename.
+  await expect(page.getByRole('heading', { name: 'Edit “ERP”' })).toBeVisible();
   await editAndSave(page, () => page.getByLabel('Enabled: deliver events to the endpoint').uncheck(), { enabled: false });
   await editAndSave(
     page,

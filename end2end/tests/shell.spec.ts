@@ -101,6 +101,20 @@ test('a 401 mid-session leads to the connection page and back to where the user 
   await expect(page.getByRole('heading', { name: 'Deep' })).toBeVisible();
 });
 
+test('a deep link opened without a session asks to sign in, then goes there', async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  const hook = await createWebhook(request, tenant, token, { name: 'Deep edit', url: 'https://de.example.com/' });
+  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
+  await expect(page).toHaveURL(/\/connect\?next=/);
+  const connect = new ConnectPage(page);
+  await expect(page.getByRole('note')).toContainText('Sign in to go back to the page you were on.');
+  await expect(connect.tenant).toHaveValue(tenant);
+  await connect.token.fill(token);
+  await connect.connect.click();
+  await expect(page).toHaveURL(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
+  await expect(page.getByRole('heading', { name: 'Edit “Deep edit”' })).toBeVisible();
+});
+
 test('a deep link works on reload', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   const hook = await createWebhook(request, tenant, token, { name: 'Linked', url: 'https://l.example.com/x' });

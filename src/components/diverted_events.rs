@@ -7,9 +7,9 @@ use leptos::task::spawn_local;
 use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 
 use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
-use crate::bulk::{run_bulk, BULK_CONCURRENCY};
-use crate::components::bulk_status::{BulkOutcome, BulkStatus, SelectableHead};
-use crate::components::confirm::{ConfirmDialog, Confirmation};
+use crate::components::actions::ActionButton;
+use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
+use crate::components::selection::{BulkBar, BulkJob, SelectCell, SelectableHead, Selection};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::components::ErrorPanel;
 use crate::format::{absolute_time, now_ms, parse_time_ms, relative_time};
@@ -57,11 +57,9 @@ struct EventsState {
     rows: RwSignal<Vec<DivertedEventResponse>>,
     /// Events whose resend was accepted: they leave the list once delivered.
     queued: RwSignal<Vec<Locator>>,
-    selected: RwSignal<Vec<Locator>>,
+    selection: Selection,
     open: RwSignal<Option<Locator>>,
     confirm: RwSignal<Option<Confirmation>>,
-    progress: RwSignal<Option<(usize, usize)>>,
-    bulk_outcome: RwSignal<Option<BulkOutcome>>,
     client: ApiClient,
     /// Why Resend, and why Delete, are off, if they are (one memo each for the table).
     resend_denied: Memo<Option<String>>,
@@ -72,11 +70,11 @@ struct EventsState {
 }
 
 impl EventsState {
-    /// Why `action` is unavailable to this token, if it is.
-    fn denied(&self, action: EventAction) -> Option<String> {
+    /// Why `action` is unavailable to this token, if it is (one memo per action).
+    fn denied(&self, action: EventAction) -> Memo<Option<String>> {
         match action {
-            EventAction::Resend => self.resend_denied.get(),
-            EventAction::Delete => self.delete_denied.get(),
+            EventAction::Resend => self.resend_denied,
+            EventAction::Delete => self.delete_denied,
         }
     }
 
@@ -86,7 +84,7 @@ impl EventsState {
             EventAction::Resend => self.queued.update(|queued| queued.push(event)),
             EventAction::Delete => {
                 self.rows.update(|rows| rows.retain(|row| row.event_locator != event));
-                self.selected.update(|selected| selected.retain(|e| *e != event));
+                self.selection.forget(event);
                 if self.open.get_untracked() == Some(event) {
                     self.open.set(None);
                 }
@@ -98,21 +96,19 @@ impl EventsState {
     fn act(&self, action: EventAction, events: Vec<Locator>) {
         let this = *self;
         let total = events.len();
+        let question = (action == EventAction::Delete).then(|| {
+            let what = if total == 1 { "this diverted event".to_owned() } else { format!("{total} diverted events") };
+            Question {
+                title: format!("Delete {what}?"),
+                message: "Deleted events are gone for good: they can no longer be resent.".into(),
+                confirm_label: "Delete".into(),
+            }
+        });
         let go = Callback::new(move |()| {
             let events = events.clone();
             spawn_local(async move { this.run(action, events).await });
         });
-        if action == EventAction::Delete {
-            let what = if total == 1 { "this diverted event".to_owned() } else { format!("{total} diverted events") };
-            self.confirm.set(Some(Confirmation {
-                title: format!("Delete {what}?"),
-                message: "Deleted events are gone for good: they can no longer be resent.".into(),
-                confirm_label: "Delete".into(),
-                on_confirm: go,
-            }));
-        } else {
-            go.run(());
-        }
+        ask_then(self.confirm, question, go);
     }
 
     async fn run(self, action: EventAction, events: Vec<Locator>) {
@@ -129,32 +125,20 @@ impl EventsState {
                     self.toasts.error(format!("Could not {} event {event}: {error}", action.label().to_lowercase()))
                 }
             }
-            self.on_change.run(());
-            return;
+        } else {
+            let job = BulkJob {
+                action: action.label(),
+                items: events.into_iter().map(|event| (event, event.to_string())).collect(),
+                retry_hint: "The events that failed are still selected: try again, or clear the selection.",
+            };
+            self.selection
+                .run(job, |event| async move {
+                    action.run(self.client, self.tenant, self.webhook, event).await?;
+                    self.record(action, event);
+                    Ok(())
+                })
+                .await;
         }
-        let total = events.len();
-        self.bulk_outcome.set(None);
-        self.progress.set(Some((0, total)));
-        let done = run_bulk(
-            events,
-            BULK_CONCURRENCY,
-            |event| async move {
-                action.run(self.client, self.tenant, self.webhook, event).await?;
-                self.record(action, event);
-                Ok::<(), ApiError>(())
-            },
-            |so_far| self.progress.set(Some((so_far.done(), total))),
-        )
-        .await;
-        self.progress.set(None);
-        // What failed stays selected, so that it can be retried.
-        self.selected.set(done.failed.iter().map(|(event, _)| *event).collect());
-        self.bulk_outcome.set(Some(BulkOutcome {
-            action: action.label(),
-            succeeded: done.succeeded.len(),
-            failed: done.failed.into_iter().map(|(event, why)| (event.to_string(), why)).collect(),
-            retry_hint: "The events that failed are still selected: try again, or clear the selection.",
-        }));
         self.on_change.run(());
     }
 }
@@ -184,16 +168,17 @@ pub fn DivertedEvents(
     let body = move || {
         Suspend::new(async move {
             loaded.await.map(|(rows, has_next)| {
+                let rows = RwSignal::new(rows);
                 let state = EventsState {
                     tenant,
                     webhook,
-                    rows: RwSignal::new(rows),
+                    rows,
                     queued: RwSignal::new(Vec::new()),
-                    selected: RwSignal::new(Vec::new()),
+                    selection: Selection::new(Memo::new(move |_| {
+                        rows.with(|rows| rows.iter().map(|r| r.event_locator).collect())
+                    })),
                     open: RwSignal::new(None),
                     confirm: RwSignal::new(None),
-                    progress: RwSignal::new(None),
-                    bulk_outcome: RwSignal::new(None),
                     client,
                     resend_denied: client.denial(DIVERTED_RESEND),
                     delete_denied: client.denial(DIVERTED_DELETE),
@@ -211,9 +196,9 @@ pub fn DivertedEvents(
             "While the webhook is suspended or disabled a resend is not delivered: unsuspend or enable it first."
         </p>
         <Transition fallback=|| view! { <p class="loading">"Loading diverted events…"</p> }>
-            <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || loaded.refetch() /> }>
-                {body}
-            </ErrorBoundary>
+            <ErrorBoundary fallback=move |errors| {
+                view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
+            }>{body}</ErrorBoundary>
         </Transition>
     }
 }
@@ -221,43 +206,44 @@ pub fn DivertedEvents(
 /// The table of one page, the bulk bar, the pagination, the drawer.
 #[component]
 fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callback<u32>) -> impl IntoView {
-    let count = move || state.selected.with(Vec::len);
-    let all_selected = move || {
-        state
-            .rows
-            .with(|rows| !rows.is_empty() && state.selected.with(|s| rows.iter().all(|r| s.contains(&r.event_locator))))
-    };
-    let select_all = move |on: bool| {
-        state.selected.set(if on {
-            state.rows.with(|rows| rows.iter().map(|r| r.event_locator).collect())
-        } else {
-            Vec::new()
-        });
-    };
     view! {
-        <div class="bulk" role="region" aria-label="Bulk actions on diverted events" class:active={move || count() > 0 || state.bulk_outcome.with(Option::is_some)}>
-            <Show when={move || count() > 0}>
-                <span class="bulk-count">{move || format!("{} selected", count())}</span>
-                <EventActionButtons state what="selected" targets=Callback::new(move |()| state.selected.get_untracked()) />
-                <button type="button" class="button subtle" on:click=move |_| state.selected.set(Vec::new())>"Clear selection"</button>
-            </Show>
-            <BulkStatus progress=state.progress outcome=state.bulk_outcome />
-        </div>
+        <BulkBar selection=state.selection label="Bulk actions on diverted events">
+            <EventActionButtons
+                state
+                what="selected"
+                targets=Callback::new(move |()| {
+                    state
+                        .rows
+                        .with_untracked(|rows| {
+                            rows.iter()
+                                .map(|row| row.event_locator)
+                                .filter(|event| state.selection.holds(*event))
+                                .collect()
+                        })
+                })
+            />
+        </BulkBar>
         <Show
             when=move || state.rows.with(|rows| !rows.is_empty())
-            fallback=move || view! {
-                <div class="empty" data-testid="no-diverted">
-                    <p>{if page > 1 { "There is nothing on this page." } else { "No diverted events: nothing is waiting to be resent." }}</p>
-                </div>
+            fallback=move || {
+                view! {
+                    <div class="empty" data-testid="no-diverted">
+                        <p>
+                            {if page > 1 {
+                                "There is nothing on this page."
+                            } else {
+                                "No diverted events: nothing is waiting to be resent."
+                            }}
+                        </p>
+                    </div>
+                }
             }
         >
             <div class="table-wrap">
                 <table class="diverted" data-testid="diverted-table">
                     <SelectableHead
+                        selection=state.selection
                         label="Select all events on this page"
-                        all=Signal::derive(all_selected)
-                        some=Signal::derive(move || count() > 0)
-                        on_change=Callback::new(select_all)
                         columns=&["Event", "Request", "Trigger", "Message", "Failed"]
                     />
                     <tbody>
@@ -269,9 +255,13 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
             </div>
         </Show>
         <nav class="pagination" aria-label="Pages of diverted events">
-            <button type="button" class="button" disabled=page <= 1 on:click=move |_| go_to_page.run(page - 1)>"Previous"</button>
+            <button type="button" class="button" disabled=page <= 1 on:click=move |_| go_to_page.run(page - 1)>
+                "Previous"
+            </button>
             <span class="page-number">{format!("Page {page}")}</span>
-            <button type="button" class="button" disabled=!has_next on:click=move |_| go_to_page.run(page + 1)>"Next"</button>
+            <button type="button" class="button" disabled=!has_next on:click=move |_| go_to_page.run(page + 1)>
+                "Next"
+            </button>
         </nav>
         <EventDrawer state />
         <ConfirmDialog pending=state.confirm />
@@ -282,34 +272,36 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
 #[component]
 fn EventRow(state: EventsState, event: DivertedEventResponse) -> impl IntoView {
     let locator = event.event_locator;
-    let checked = move || state.selected.with(|s| s.contains(&locator));
     let queued = move || state.queued.with(|q| q.contains(&locator));
-    let toggle = move |on: bool| {
-        state.selected.update(|s| {
-            s.retain(|e| *e != locator);
-            if on {
-                s.push(locator);
-            }
-        })
-    };
     let when = parse_time_ms(&event.failure_timestamp).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
     view! {
-        <tr data-testid="diverted-row" class:selected=checked>
-            <td class="select">
-                <input type="checkbox" aria-label=format!("Select event {locator}") prop:checked=checked on:change=move |e| toggle(event_target_checked(&e)) />
-            </td>
+        <tr data-testid="diverted-row" class:selected=move || state.selection.is_selected(locator)>
+            <SelectCell selection=state.selection locator label=format!("Select event {locator}") />
             <th scope="row">
-                <button type="button" class="link-button mono" aria-label=format!("Open event {locator}") on:click=move |_| state.open.set(Some(locator))>
+                <button
+                    type="button"
+                    class="link-button mono"
+                    aria-label=format!("Open event {locator}")
+                    on:click=move |_| state.open.set(Some(locator))
+                >
                     {locator.to_string()}
                 </button>
-                <Show when=queued><span class="badge badge-active">"Resend queued"</span></Show>
+                <Show when=queued>
+                    <span class="badge badge-active">"Resend queued"</span>
+                </Show>
             </th>
             <td class="mono">{event.request_locator.to_string()}</td>
-            <td><span class="chip">{event.failure_trigger.clone()}</span></td>
+            <td>
+                <span class="chip">{event.failure_trigger.clone()}</span>
+            </td>
             <td class="message">{event.failure_message.clone()}</td>
             <td title=absolute_time(&event.failure_timestamp)>{when}</td>
             <td class="row-actions">
-                <EventActionButtons state what=format!("event {locator}") targets=Callback::new(move |()| vec![locator]) />
+                <EventActionButtons
+                    state
+                    what=format!("event {locator}")
+                    targets=Callback::new(move |()| vec![locator])
+                />
             </td>
         </tr>
     }
@@ -324,25 +316,25 @@ fn EventActionButtons(
     targets: Callback<(), Vec<Locator>>,
 ) -> impl IntoView {
     let single = what != "selected";
+    let busy = Signal::derive(move || state.selection.is_busy());
+    let run = Callback::new(move |action: EventAction| state.act(action, targets.run(())));
     [EventAction::Resend, EventAction::Delete]
         .into_iter()
         .map(|action| {
-            let lacks = move || state.denied(action);
             let name = format!("{} {what}", action.label());
-            let shown = if single { action.label().to_owned() } else { name.clone() };
+            let label = if single { action.label().to_owned() } else { name.clone() };
+            let class = if single { "button small" } else { "button" };
             view! {
-                <button
-                    type="button"
-                    class="button"
-                    class:small=single
-                    class:danger=action == EventAction::Delete
-                    aria-label=name
-                    disabled=move || state.progress.with(Option::is_some) || lacks().is_some()
-                    title=lacks
-                    on:click=move |_| state.act(action, targets.run(()))
-                >
-                    {shown}
-                </button>
+                <ActionButton
+                    action
+                    label
+                    aria_label=name
+                    class
+                    danger=action == EventAction::Delete
+                    denied=state.denied(action)
+                    busy
+                    on_run=run
+                />
             }
         })
         .collect_view()
@@ -376,27 +368,45 @@ fn EventDrawer(state: EventsState) -> impl IntoView {
                     let locator = event.event_locator;
                     view! {
                         <dl class="fields" data-testid="diverted-event">
-                            <dt>"Event locator"</dt><dd class="mono">{locator.to_string()}</dd>
-                            <dt>"Request locator"</dt><dd class="mono">{event.request_locator.to_string()}</dd>
-                            <dt>"Failure trigger"</dt><dd>{event.failure_trigger}</dd>
-                            <dt>"Failure message"</dt><dd>{event.failure_message}</dd>
-                            <dt>"Failed at"</dt><dd>{absolute_time(&event.failure_timestamp)}" ("{event.failure_timestamp}")"</dd>
+                            <dt>"Event locator"</dt>
+                            <dd class="mono">{locator.to_string()}</dd>
+                            <dt>"Request locator"</dt>
+                            <dd class="mono">{event.request_locator.to_string()}</dd>
+                            <dt>"Failure trigger"</dt>
+                            <dd>{event.failure_trigger}</dd>
+                            <dt>"Failure message"</dt>
+                            <dd>{event.failure_message}</dd>
+                            <dt>"Failed at"</dt>
+                            <dd>{absolute_time(&event.failure_timestamp)}" ("{event.failure_timestamp}")"</dd>
                         </dl>
-                        <div class="actions"><EventActionButtons state what=format!("event {locator}") targets=Callback::new(move |()| vec![locator]) /></div>
+                        <div class="actions">
+                            <EventActionButtons
+                                state
+                                what=format!("event {locator}")
+                                targets=Callback::new(move |()| vec![locator])
+                            />
+                        </div>
                     }
                 })
             })
         })
     };
     view! {
-        <dialog node_ref=dialog class="dialog drawer" aria-labelledby="drawer-title" on:close=move |_| state.open.set(None)>
+        <dialog
+            node_ref=dialog
+            class="dialog drawer"
+            aria-labelledby="drawer-title"
+            on:close=move |_| state.open.set(None)
+        >
             <h2 id="drawer-title">"Diverted event"</h2>
             <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
-                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || event.refetch() /> }>
-                    {fields}
-                </ErrorBoundary>
+                <ErrorBoundary fallback=move |errors| {
+                    view! { <ErrorPanel errors retry=move || event.refetch() /> }
+                }>{fields}</ErrorBoundary>
             </Transition>
-            <button type="button" class="button" on:click=move |_| state.open.set(None)>"Close"</button>
+            <button type="button" class="button" on:click=move |_| state.open.set(None)>
+                "Close"
+            </button>
         </dialog>
     }
 }

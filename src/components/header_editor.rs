@@ -3,12 +3,14 @@
 
 use leptos::prelude::*;
 
+use crate::components::field::Bound;
 use crate::form_model::{is_sensitive_header, HeaderRow};
 
 /// The header rows of one endpoint, with presets for the usual `Authorization` forms.
 #[component]
-pub fn HeaderEditor(
-    rows: RwSignal<Vec<HeaderRow>>,
+pub fn HeaderEditor<S: Send + Sync + 'static>(
+    /// The rows, inside the form's state.
+    rows: Bound<S, Vec<HeaderRow>>,
     /// Prefix of ids and labels ("Endpoint", "Alert endpoint").
     label: &'static str,
     /// The validation message of the headers as a whole, if any.
@@ -35,12 +37,16 @@ pub fn HeaderEditor(
                 {
                     let id = row.id;
                     let revealed = RwSignal::new(false);
-                    let name = move || rows.with(|rows| rows.iter().find(|r| r.id == id).map(|r| r.name.clone()).unwrap_or_default());
+                    let name = move || {
+                        rows.with(|rows| rows.iter().find(|r| r.id == id).map(|r| r.name.clone()).unwrap_or_default())
+                    };
                     let masked = move || is_sensitive_header(&name()) && !revealed.get();
                     let name_id = format!("{label}-header-{id}");
                     view! {
                         <div class="header-row" data-testid="header-row">
-                            <label for=name_id.clone() class="sr-only">{format!("{label} header name")}</label>
+                            <label for=name_id.clone() class="sr-only">
+                                {format!("{label} header name")}
+                            </label>
                             <input
                                 id=name_id
                                 class="header-name"
@@ -56,36 +62,56 @@ pub fn HeaderEditor(
                                     .values
                                     .iter()
                                     .enumerate()
-                                    .map(|(index, value)| view! {
-                                        <span class="header-value">
-                                            <input
-                                                type=move || if masked() { "password" } else { "text" }
-                                                aria-label=move || format!("Value {} of header {}", index + 1, name())
-                                                placeholder="Value"
-                                                autocomplete="off"
-                                                prop:value=value.clone()
-                                                on:input=move |e| {
-                                                    let value = event_target_value(&e);
-                                                    edit(id, &|row| row.values[index] = value.clone());
-                                                }
-                                            />
-                                            <button
-                                                type="button"
-                                                class="icon-button"
-                                                aria-label=move || format!("Remove value {} of header {}", index + 1, name())
-                                                on:click=move |_| edit(id, &|row| { row.values.remove(index); })
-                                            >
-                                                "×"
-                                            </button>
-                                        </span>
+                                    .map(|(index, value)| {
+                                        view! {
+                                            <span class="header-value">
+                                                <input
+                                                    type=move || if masked() { "password" } else { "text" }
+                                                    aria-label=move || {
+                                                        format!("Value {} of header {}", index + 1, name())
+                                                    }
+                                                    placeholder="Value"
+                                                    autocomplete="off"
+                                                    prop:value=value.clone()
+                                                    on:input=move |e| {
+                                                        let value = event_target_value(&e);
+                                                        edit(id, &|row| row.values[index] = value.clone());
+                                                    }
+                                                />
+                                                <button
+                                                    type="button"
+                                                    class="icon-button"
+                                                    aria-label=move || {
+                                                        format!("Remove value {} of header {}", index + 1, name())
+                                                    }
+                                                    on:click=move |_| edit(
+                                                        id,
+                                                        &|row| {
+                                                            row.values.remove(index);
+                                                        },
+                                                    )
+                                                >
+                                                    "×"
+                                                </button>
+                                            </span>
+                                        }
                                     })
                                     .collect_view()}
-                                <button type="button" class="link-button" on:click=move |_| edit(id, &|row| row.values.push(String::new()))>
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    on:click=move |_| edit(id, &|row| row.values.push(String::new()))
+                                >
                                     "Add value"
                                 </button>
                             </div>
                             <Show when=move || is_sensitive_header(&name())>
-                                <button type="button" class="link-button" aria-pressed=move || revealed.get().to_string() on:click=move |_| revealed.update(|r| *r = !*r)>
+                                <button
+                                    type="button"
+                                    class="link-button"
+                                    aria-pressed=move || revealed.get().to_string()
+                                    on:click=move |_| revealed.update(|r| *r = !*r)
+                                >
                                     {move || if revealed.get() { "Hide" } else { "Reveal" }}
                                 </button>
                             </Show>
@@ -103,9 +129,15 @@ pub fn HeaderEditor(
             </For>
             <p class="field-error">{move || error.get()}</p>
             <div class="actions">
-                <button type="button" class="button" on:click=move |_| add("", "")>"Add header"</button>
-                <button type="button" class="button subtle" on:click=move |_| add("Authorization", "Bearer ")>"Authorization: Bearer …"</button>
-                <button type="button" class="button subtle" on:click=move |_| add("Authorization", "Basic ")>"Authorization: Basic …"</button>
+                <button type="button" class="button" on:click=move |_| add("", "")>
+                    "Add header"
+                </button>
+                <button type="button" class="button subtle" on:click=move |_| add("Authorization", "Bearer ")>
+                    "Authorization: Bearer …"
+                </button>
+                <button type="button" class="button subtle" on:click=move |_| add("Authorization", "Basic ")>
+                    "Authorization: Basic …"
+                </button>
             </div>
         </fieldset>
     }

@@ -1,16 +1,19 @@
 //! Widgets shared by pages.
 
-pub mod bulk_status;
+pub mod actions;
 pub mod confirm;
 pub mod diverted_events;
 mod error_panel;
 pub mod event_type_picker;
+pub mod field;
 pub mod header_editor;
+pub mod selection;
 pub mod shell;
 pub mod toast;
+pub mod unsaved_changes;
 pub mod webhook_form;
 mod webhook_table;
 
 pub use error_panel::ErrorPanel;
 pub use shell::Shell;
-pub use webhook_table::{ActionButton, ActionHost, RowAction, WebhookTable};
+pub use webhook_table::WebhookTable;

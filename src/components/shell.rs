@@ -1,6 +1,6 @@
 //! The frame around every page: header (environment, tenant, navigation, theme), the
-//! progress bar of calls in flight, focus on route change, and the way back to the
-//! connection page after a 401.
+//! progress bar of calls in flight, focus on route change, and the way to the connection
+//! page (and back) after a 401 or a call made before sign-in.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -8,12 +8,8 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::api::use_api;
 use crate::components::toast::ToastRegion;
 use crate::config::use_config;
+use crate::routes::{self, tenant_in_path};
 use crate::theme::Theme;
-
-/// The tenant in a path such as `/tenants/{tenant}/webhooks/…`.
-pub fn tenant_in_path(path: &str) -> Option<&str> {
-    path.strip_prefix("/tenants/")?.split('/').next().filter(|tenant| !tenant.is_empty())
-}
 
 /// Header, progress bar, main region and toasts around the routed page.
 #[component]
@@ -23,14 +19,13 @@ pub fn Shell(children: Children) -> impl IntoView {
     let location = use_location();
     let navigate = use_navigate();
 
-    // A 401 anywhere: to the connection page, then back here.
+    // A 401, or a page opened without a session: to the connection page, then back here.
     Effect::new(move |_| {
-        if client.unauthorized.get() {
-            client.unauthorized.set(false);
+        if client.sign_in_needed.get() {
+            client.sign_in_needed.set(false);
             let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
-            if !here.starts_with("/connect") {
-                let next = String::from(js_sys::encode_uri_component(&here));
-                navigate(&format!("/connect?next={next}"), Default::default());
+            if !here.starts_with(routes::CONNECT) {
+                navigate(&routes::connect_then(&here), Default::default());
             }
         }
     });
@@ -61,23 +56,45 @@ pub fn Shell(children: Children) -> impl IntoView {
     let busy = move || client.in_flight.get() > 0;
 
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
+        <a class="skip-link" href="#main">
+            "Skip to content"
+        </a>
         <header class="app-header">
-            <a class="brand" href="/">"Webhooks"</a>
-            <span class="environment" data-testid="environment" title="API environment">{environment}</span>
-            {move || tenant().map(|tenant| view! {
-                <span class="tenant" data-testid="current-tenant">"Tenant " <code>{tenant}</code></span>
-            })}
+            <a class="brand" href=routes::HOME>
+                "Webhooks"
+            </a>
+            <span class="environment" data-testid="environment" title="API environment">
+                {environment}
+            </span>
+            {move || {
+                tenant()
+                    .map(|tenant| {
+                        view! {
+                            <span class="tenant" data-testid="current-tenant">
+                                "Tenant "
+                                <code>{tenant}</code>
+                            </span>
+                        }
+                    })
+            }}
             <nav aria-label="Main" class="app-nav">
-                {move || tenant().map(|tenant| view! { <a href=format!("/tenants/{tenant}/webhooks")>"Webhooks"</a> })}
-                <a href="/connect">"Connection"</a>
+                {move || tenant().map(|tenant| view! { <a href=routes::webhooks(tenant, "")>"Webhooks"</a> })}
+                <a href=routes::CONNECT>"Connection"</a>
             </nav>
             <button type="button" class="theme-toggle" aria-pressed=move || dark().to_string() on:click=toggle_theme>
                 "Dark theme"
             </button>
         </header>
-        <div class="progress" class:active=busy role="progressbar" aria-label="Loading" aria-hidden=move || (!busy()).to_string()></div>
-        <main id="main" tabindex="-1" aria-busy=move || busy().to_string()>{children()}</main>
+        <div
+            class="progress"
+            class:active=busy
+            role="progressbar"
+            aria-label="Loading"
+            aria-hidden=move || (!busy()).to_string()
+        ></div>
+        <main id="main" tabindex="-1" aria-busy=move || busy().to_string()>
+            {children()}
+        </main>
         <ToastRegion />
     }
 }
@@ -89,18 +106,5 @@ fn focus_heading() {
     if let Some(heading) = heading.and_then(|h| h.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = heading.set_attribute("tabindex", "-1");
         let _ = heading.focus();
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tenant_in_path;
-
-    #[test]
-    fn finds_the_tenant_in_the_path() {
-        assert_eq!(tenant_in_path("/tenants/abc/webhooks"), Some("abc"));
-        assert_eq!(tenant_in_path("/tenants/abc"), Some("abc"));
-        assert_eq!(tenant_in_path("/tenants/"), None);
-        assert_eq!(tenant_in_path("/connect"), None);
     }
 }

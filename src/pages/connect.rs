@@ -6,9 +6,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use webhooks_api::TenantLocator;
 
 use crate::api::{use_api, ApiClient, ApiError};
-use crate::components::shell::tenant_in_path;
+use crate::components::field::{CheckField, SelectField, TextField};
 use crate::components::toast::use_toasts;
 use crate::config::{normalize_base_url, origin_of, use_config};
+use crate::routes::{self, tenant_in_path};
 use crate::session::{self, Connection};
 
 /// What the form holds once every field is valid.
@@ -129,7 +130,7 @@ pub fn ConnectPage() -> impl IntoView {
                     session::save_connection(&checked.connection);
                     session::remember_tenant(&checked.tenant.to_string());
                     client.connection.set(Some(checked.connection));
-                    let destination = next().unwrap_or_else(|| format!("/tenants/{}/webhooks", checked.tenant));
+                    let destination = next().unwrap_or_else(|| routes::webhooks(checked.tenant, ""));
                     navigate(&destination, Default::default());
                 }
                 Err(error) => outcome.set(Some(Outcome::Failed(error.to_string()))),
@@ -156,40 +157,45 @@ pub fn ConnectPage() -> impl IntoView {
             <p class="lead">
                 "Where the Webhooks API is, the token you sign in with, and the tenant whose webhooks you manage."
             </p>
-            {move || next().map(|_| view! {
-                <p class="notice" role="note">"Sign in again to go back to the page you were on."</p>
-            })}
+            {move || {
+                next()
+                    .map(|_| {
+                        view! {
+                            <p class="notice" role="note">
+                                "Sign in to go back to the page you were on."
+                            </p>
+                        }
+                    })
+            }}
             <form on:submit=on_submit novalidate>
                 <Show when=move || !config.get().environments.is_empty()>
-                    <div class="field">
-                        <label for="environment">"Environment"</label>
-                        <select
-                            id="environment"
-                            on:change=move |event| {
-                                base_url_touched.set(true);
-                                base_url.set(event_target_value(&event));
-                                check_base_url();
-                            }
-                        >
-                            {move || config.get().environments.into_iter().map(|environment| view! {
-                                <option
-                                    value=environment.api_base_url.clone()
-                                    selected=move || base_url.get() == environment.api_base_url
-                                >
-                                    {environment.name.clone()}
-                                </option>
-                            }).collect_view()}
-                        </select>
-                    </div>
+                    <SelectField
+                        id="environment"
+                        label="Environment"
+                        options=Signal::derive(move || {
+                            config.get().environments.into_iter().map(|e| (e.api_base_url, e.name)).collect()
+                        })
+                        value=base_url
+                        on_change=Callback::new(move |chosen| {
+                            base_url_touched.set(true);
+                            base_url.set(chosen);
+                            check_base_url();
+                        })
+                    />
                 </Show>
                 <TextField
                     id="base-url"
                     label="API base URL"
                     hint="Empty: the same origin as this dashboard. Otherwise e.g. https://api.sandbox.socotra.com"
                     value=base_url
+                    on_input=Callback::new(move |typed| {
+                        base_url.set(typed);
+                        base_url_touched.set(true);
+                    })
                     error=base_url_error
-                    on_change=Callback::new(move |()| base_url_touched.set(true))
-                    on_leave=Callback::new(move |()| { check_base_url(); })
+                    on_leave=Callback::new(move |()| {
+                        check_base_url();
+                    })
                     kind="url"
                 />
                 <TextField
@@ -197,29 +203,28 @@ pub fn ConnectPage() -> impl IntoView {
                     label="Bearer token"
                     hint="Never put in a URL. Kept for this tab only unless you tick the box below."
                     value=token
+                    on_input=Callback::new(move |typed| token.set(typed))
                     error=token_error
-                    on_change=Callback::new(|()| {})
-                    on_leave=Callback::new(move |()| { check_token(); })
+                    on_leave=Callback::new(move |()| {
+                        check_token();
+                    })
                     kind="password"
                 />
-                <div class="field checkbox">
-                    <input
-                        id="remember"
-                        type="checkbox"
-                        prop:checked=remember
-                        on:change=move |event| remember.set(event_target_checked(&event))
-                    />
-                    <label for="remember">"Remember on this device"</label>
-                </div>
+                <CheckField
+                    label="Remember on this device"
+                    checked=remember
+                    on_change=Callback::new(move |on| remember.set(on))
+                />
                 <TextField
                     id="tenant"
                     label="Tenant locator"
                     hint="A UUID, e.g. 6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d"
                     value=tenant
+                    on_input=Callback::new(move |typed| tenant.set(typed))
                     error=tenant_error
-                    on_change=Callback::new(|()| {})
-                    on_leave=Callback::new(move |()| { check_tenant(); })
-                    kind="text"
+                    on_leave=Callback::new(move |()| {
+                        check_tenant();
+                    })
                 />
                 <RecentTenants tenant />
                 <div class="actions">
@@ -230,58 +235,23 @@ pub fn ConnectPage() -> impl IntoView {
                         {move || if test.pending().get() { "Testing…" } else { "Test connection" }}
                     </button>
                     <Show when=move || client.connection.get().is_some()>
-                        <button type="button" class="button subtle" on:click=sign_out>"Sign out"</button>
+                        <button type="button" class="button subtle" on:click=sign_out>
+                            "Sign out"
+                        </button>
                     </Show>
                 </div>
             </form>
             <div class="outcome" role="status" aria-live="polite" data-testid="connection-outcome">
-                {move || outcome.get().map(|outcome| match outcome {
-                    Outcome::Connected(message) => view! { <p class="ok">{message}</p> }.into_any(),
-                    Outcome::Failed(message) => view! { <p class="error-text">{message}</p> }.into_any(),
-                })}
+                {move || {
+                    outcome
+                        .get()
+                        .map(|outcome| match outcome {
+                            Outcome::Connected(message) => view! { <p class="ok">{message}</p> }.into_any(),
+                            Outcome::Failed(message) => view! { <p class="error-text">{message}</p> }.into_any(),
+                        })
+                }}
             </div>
         </section>
-    }
-}
-
-/// A labelled input with a hint and an error message tied to it for assistive technology.
-#[component]
-fn TextField(
-    id: &'static str,
-    label: &'static str,
-    hint: &'static str,
-    value: RwSignal<String>,
-    error: RwSignal<Option<String>>,
-    on_change: Callback<()>,
-    on_leave: Callback<()>,
-    kind: &'static str,
-) -> impl IntoView {
-    let hint_id = format!("{id}-hint");
-    let error_id = format!("{id}-error");
-    let described_by = {
-        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
-        move || if error.get().is_some() { format!("{error_id} {hint_id}") } else { hint_id.clone() }
-    };
-    view! {
-        <div class="field">
-            <label for=id>{label}</label>
-            <input
-                id=id
-                type=kind
-                autocomplete=if kind == "password" { "current-password" } else { "off" }
-                spellcheck="false"
-                prop:value=value
-                aria-invalid=move || error.get().is_some().to_string()
-                aria-describedby=described_by
-                on:input=move |event| {
-                    value.set(event_target_value(&event));
-                    on_change.run(());
-                }
-                on:blur=move |_| on_leave.run(())
-            />
-            <p class="hint" id=hint_id>{hint}</p>
-            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
-        </div>
     }
 }
 

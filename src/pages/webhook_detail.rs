@@ -7,14 +7,15 @@ use leptos_router::NavigateOptions;
 use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
 
 use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
+use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
 use crate::components::toast::use_toasts;
-use crate::components::{ActionButton, ActionHost, ErrorPanel, RowAction};
+use crate::components::ErrorPanel;
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
-use crate::pages::{route_webhook, webhook_path};
+use crate::routes::{self, route_webhook};
 use crate::status::WebhookStatus;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
@@ -46,12 +47,16 @@ pub fn WebhookDetailPage() -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || format!("/tenants/{}/webhooks", params.with(|p| p.get("tenant").unwrap_or_default()))>"← All webhooks"</a>
+                <a href=move || {
+                    params.with(|p| routes::webhooks(p.get("tenant").unwrap_or_default(), ""))
+                }>"← All webhooks"</a>
             </p>
             <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
-                <ErrorBoundary fallback=move |errors| view! {
-                    <h1>"Webhook"</h1>
-                    <ErrorPanel errors retry=move || webhook.refetch() />
+                <ErrorBoundary fallback=move |errors| {
+                    view! {
+                        <h1>"Webhook"</h1>
+                        <ErrorPanel errors retry=move || webhook.refetch() />
+                    }
                 }>{body}</ErrorBoundary>
             </Transition>
         </section>
@@ -68,7 +73,6 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
     let tab = Memo::new(move |_| query.with(|q| DetailTab::from_key(q.get("tab"))));
     let page = Signal::derive(move || query.with(|q| page_number(q.get("page"))));
     let locator = webhook.locator;
-    let base = webhook_path(tenant, locator);
     // The banner's count: asked only of a suspended webhook, the only one with a banner.
     let suspended = webhook.suspended;
     let waiting = LocalResource::new(move || async move {
@@ -84,18 +88,15 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
         let navigate = navigate.clone();
         Callback::new(move |after: Option<WebhookResponse>| match after {
             Some(_) => reload.run(()),
-            None => navigate(&format!("/tenants/{tenant}/webhooks"), NavigateOptions::default()),
+            None => navigate(&routes::webhooks(tenant, ""), NavigateOptions::default()),
         })
     };
     let act = Callback::new(move |action: RowAction| shown.with_value(|w| action.start(host, tenant, w, done)));
     let write_denied = client.denial(WEBHOOKS_WRITE);
     let toggle = if webhook.enabled { RowAction::Disable } else { RowAction::Enable };
-    let go_to_page = {
-        let base = base.clone();
-        Callback::new(move |page: u32| {
-            navigate(&format!("{base}?tab=diverted&page={page}"), NavigateOptions::default())
-        })
-    };
+    let go_to_page = Callback::new(move |page: u32| {
+        navigate(&routes::webhook_tab(tenant, locator, DetailTab::Diverted, Some(page)), NavigateOptions::default())
+    });
     let status = WebhookStatus::of(&webhook);
     let count_text = move || {
         waiting.get().map(|counted| match counted {
@@ -107,62 +108,113 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
     };
     let suspended_at = webhook.suspended_at.clone().filter(|_| webhook.suspended);
     let divert = webhook.failure_handling.divert;
-    let tab_link = {
-        let base = base.clone();
-        move |each: DetailTab| {
-            view! {
-                <a href=format!("{base}?tab={}", each.key()) aria-current=move || (tab.get() == each).then_some("page")>{each.label()}</a>
-            }
+    let tab_link = move |each: DetailTab| {
+        view! {
+            <a
+                href=routes::webhook_tab(tenant, locator, each, None)
+                aria-current=move || (tab.get() == each).then_some("page")
+            >
+                {each.label()}
+            </a>
         }
     };
     view! {
         <div class="panel-head">
-            <h1>{webhook.name.clone()}" "<span class=status.css_class() data-testid="status">{status.label()}</span></h1>
+            <h1>
+                {webhook.name.clone()}" "<span class=status.css_class() data-testid="status">
+                    {status.label()}
+                </span>
+            </h1>
             <div class="actions page-actions">
-                <a class="button primary" href=format!("{base}/edit")>"Edit"</a>
-                <a class="button" href=format!("/tenants/{tenant}/webhooks/new?from={locator}")>"Duplicate"</a>
+                <a class="button primary" href=routes::edit_webhook(tenant, locator)>
+                    "Edit"
+                </a>
+                <a class="button" href=routes::duplicate_webhook(tenant, locator)>
+                    "Duplicate"
+                </a>
                 {[toggle, RowAction::Delete]
                     .into_iter()
-                    .map(|action| view! {
-                        <ActionButton action label=action.label().to_owned() class="button" denied=write_denied on_run=act />
+                    .map(|action| {
+                        view! {
+                            <ActionButton
+                                action
+                                label=action.label().to_owned()
+                                class="button"
+                                danger=action == RowAction::Delete
+                                denied=write_denied
+                                on_run=act
+                            />
+                        }
                     })
                     .collect_view()}
             </div>
         </div>
-        {suspended_at.map(|at| {
-            let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
-            view! {
-                <section class="banner warning" aria-labelledby="suspended-title" data-testid="suspension-banner">
-                    <h2 id="suspended-title">"Suspended "{since}</h2>
-                    <p>"Since "<time datetime=at.clone()>{absolute_time(&at)}</time>". "
-                        "EC stopped delivering to this endpoint when its retries ran out. Nothing is sent until you unsuspend it; "
-                        {if divert { "events raised meanwhile are diverted and kept." } else { "events raised meanwhile are dropped, because divert is off." }}
-                    </p>
-                    <p data-testid="diverted-waiting">{count_text}</p>
-                    <div class="actions">
-                        <ActionButton action=RowAction::Unsuspend label="Unsuspend".to_owned() class="button primary" denied=write_denied on_run=act />
-                        <a class="button" href=format!("{base}?tab=diverted")>"Review diverted events"</a>
-                    </div>
-                </section>
-            }
-        })}
+        {suspended_at
+            .map(|at| {
+                let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+                view! {
+                    <section class="banner warning" aria-labelledby="suspended-title" data-testid="suspension-banner">
+                        <h2 id="suspended-title">"Suspended "{since}</h2>
+                        <p>
+                            "Since "<time datetime=at.clone()>{absolute_time(&at)}</time>". "
+                            "EC stopped delivering to this endpoint when its retries ran out. Nothing is sent until you unsuspend it; "
+                            {if divert {
+                                "events raised meanwhile are diverted and kept."
+                            } else {
+                                "events raised meanwhile are dropped, because divert is off."
+                            }}
+                        </p>
+                        <p data-testid="diverted-waiting">{count_text}</p>
+                        <div class="actions">
+                            <ActionButton
+                                action=RowAction::Unsuspend
+                                label="Unsuspend".to_owned()
+                                class="button primary"
+                                denied=write_denied
+                                on_run=act
+                            />
+                            <a class="button" href=routes::webhook_tab(tenant, locator, DetailTab::Diverted, None)>
+                                "Review diverted events"
+                            </a>
+                        </div>
+                    </section>
+                }
+            })}
         <nav class="tabs" aria-label="Webhook sections">
             {DetailTab::ALL.into_iter().map(tab_link).collect_view()}
         </nav>
         {move || match tab.get() {
             DetailTab::Overview => view! { <Overview webhook=webhook.clone() /> }.into_any(),
-            DetailTab::Diverted => view! {
-                <DivertedEvents tenant webhook=locator page go_to_page on_change=Callback::new(move |()| waiting.refetch()) />
+            DetailTab::Diverted => {
+                view! {
+                    <DivertedEvents
+                        tenant
+                        webhook=locator
+                        page
+                        go_to_page
+                        on_change=Callback::new(move |()| waiting.refetch())
+                    />
+                }
+                    .into_any()
             }
-            .into_any(),
             DetailTab::Json => {
                 let text = pretty_json(&raw);
                 let copy = text.clone();
                 view! {
-                    <div class="actions"><button type="button" class="button" on:click=move |_| toasts.copy(&copy, "Copied the webhook's JSON.")>"Copy JSON"</button></div>
-                    <pre class="json" data-testid="raw-json" tabindex="0">{text}</pre>
+                    <div class="actions">
+                        <button
+                            type="button"
+                            class="button"
+                            on:click=move |_| toasts.copy(&copy, "Copied the webhook's JSON.")
+                        >
+                            "Copy JSON"
+                        </button>
+                    </div>
+                    <pre class="json" data-testid="raw-json" tabindex="0">
+                        {text}
+                    </pre>
                 }
-                .into_any()
+                    .into_any()
             }
         }}
         <ConfirmDialog pending=confirm />
@@ -181,12 +233,21 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
             <section>
                 <h2>"General"</h2>
                 <dl class="fields">
-                    <dt>"Name"</dt><dd>{webhook.name.clone()}</dd>
-                    <dt>"Enabled"</dt><dd>{if webhook.enabled { "Yes" } else { "No" }}</dd>
+                    <dt>"Name"</dt>
+                    <dd>{webhook.name.clone()}</dd>
+                    <dt>"Enabled"</dt>
+                    <dd>{if webhook.enabled { "Yes" } else { "No" }}</dd>
                     <dt>"Locator"</dt>
                     <dd>
-                        <code>{locator.clone()}</code>" "
-                        <button type="button" class="icon-button" on:click=move |_| toasts.copy(&locator, "Copied the locator.")>"Copy locator"</button>
+                        <code>{locator.clone()}</code>
+                        " "
+                        <button
+                            type="button"
+                            class="icon-button"
+                            on:click=move |_| toasts.copy(&locator, "Copied the locator.")
+                        >
+                            "Copy locator"
+                        </button>
                     </dd>
                 </dl>
             </section>
@@ -199,19 +260,36 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
                 {if webhook.event_types.is_empty() {
                     view! { <p>"None: this webhook receives no events."</p> }.into_any()
                 } else {
-                    view! { <ul class="chips">{webhook.event_types.iter().map(|t| view! { <li class="chip">{t.clone()}</li> }).collect_view()}</ul> }.into_any()
+                    view! {
+                        <ul class="chips">
+                            {webhook
+                                .event_types
+                                .iter()
+                                .map(|t| view! { <li class="chip">{t.clone()}</li> })
+                                .collect_view()}
+                        </ul>
+                    }
+                        .into_any()
                 }}
             </section>
             <section>
                 <h2>"Failure handling"</h2>
-                <ul class="policy" data-testid="policy">{policy.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}</ul>
+                <ul class="policy" data-testid="policy">
+                    {policy.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
+                </ul>
                 <dl class="fields">
-                    <dt>"Triggers"</dt><dd>{if triggers.is_empty() { "none".to_owned() } else { triggers }}</dd>
+                    <dt>"Triggers"</dt>
+                    <dd>{if triggers.is_empty() { "none".to_owned() } else { triggers }}</dd>
                 </dl>
-                {webhook.failure_handling.alert_endpoint.map(|alert| view! {
-                    <h3>"Alert endpoint"</h3>
-                    <EndpointFields endpoint=alert label="Alert endpoint" />
-                })}
+                {webhook
+                    .failure_handling
+                    .alert_endpoint
+                    .map(|alert| {
+                        view! {
+                            <h3>"Alert endpoint"</h3>
+                            <EndpointFields endpoint=alert label="Alert endpoint" />
+                        }
+                    })}
             </section>
         </div>
     }
@@ -222,26 +300,49 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
 fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoView {
     view! {
         <dl class="fields">
-            <dt>"URL"</dt><dd class="url">{endpoint.url}</dd>
+            <dt>"URL"</dt>
+            <dd class="url">{endpoint.url}</dd>
             <dt>"Headers"</dt>
             <dd>
                 {if endpoint.headers.is_empty() { Some("none") } else { None }}
                 <ul class="header-list" aria-label=format!("{label} headers")>
-                    {endpoint.headers.into_iter().map(|(name, values)| {
-                        let secret = is_sensitive_header(&name);
-                        let revealed = RwSignal::new(!secret);
-                        let shown = move || if revealed.get() { values.join(", ") } else { "••••••••".to_owned() };
-                        view! {
-                            <li>
-                                <code>{name.clone()}</code>": "<span class="mono">{shown}</span>
-                                {secret.then(|| view! {
-                                    <button type="button" class="link-button" aria-pressed=move || revealed.get().to_string() on:click=move |_| revealed.update(|r| *r = !*r)>
-                                        {move || if revealed.get() { format!("Hide {name}") } else { format!("Reveal {name}") }}
-                                    </button>
-                                })}
-                            </li>
-                        }
-                    }).collect_view()}
+                    {endpoint
+                        .headers
+                        .into_iter()
+                        .map(|(name, values)| {
+                            let secret = is_sensitive_header(&name);
+                            let revealed = RwSignal::new(!secret);
+                            let shown = move || {
+                                if revealed.get() { values.join(", ") } else { "••••••••".to_owned() }
+                            };
+                            view! {
+                                <li>
+                                    <code>{name.clone()}</code>
+                                    ": "
+                                    <span class="mono">{shown}</span>
+                                    {secret
+                                        .then(|| {
+                                            view! {
+                                                <button
+                                                    type="button"
+                                                    class="link-button"
+                                                    aria-pressed=move || revealed.get().to_string()
+                                                    on:click=move |_| revealed.update(|r| *r = !*r)
+                                                >
+                                                    {move || {
+                                                        if revealed.get() {
+                                                            format!("Hide {name}")
+                                                        } else {
+                                                            format!("Reveal {name}")
+                                                        }
+                                                    }}
+                                                </button>
+                                            }
+                                        })}
+                                </li>
+                            }
+                        })
+                        .collect_view()}
                 </ul>
             </dd>
         </dl>

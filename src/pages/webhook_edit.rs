@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use webhooks_api::WebhookDraft;
+use webhooks_api::{WebhookDraft, WebhookResponse};
 
 use crate::api::{use_api, ApiError};
 use crate::components::webhook_form::{FormMode, WebhookForm};
 use crate::components::ErrorPanel;
-use crate::pages::{route_locator, route_webhook};
+use crate::routes::{self, route_locator, route_webhook};
 
 /// The form for a new webhook, empty or a copy of `?from=`.
 #[component]
@@ -42,9 +42,9 @@ pub fn NewWebhookPage() -> impl IntoView {
         <section class="panel">
             <h1>"New webhook"</h1>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || loaded.refetch() /> }>
-                    {form}
-                </ErrorBoundary>
+                <ErrorBoundary fallback=move |errors| {
+                    view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
+                }>{form}</ErrorBoundary>
             </Transition>
         </section>
     }
@@ -67,20 +67,34 @@ pub fn EditWebhookPage() -> impl IntoView {
         Suspend::new(async move {
             loaded.await.map(|(tenant, webhook)| {
                 let initial = WebhookDraft::from(&webhook);
+                // The heading follows a saved rename.
+                let name = RwSignal::new(webhook.name.clone());
+                let on_saved = Callback::new(move |saved: WebhookResponse| name.set(saved.name));
                 view! {
-                    <h1>{format!("Edit “{}”", webhook.name)}</h1>
-                    <WebhookForm tenant initial mode=FormMode::Edit(Box::new(webhook)) />
+                    <h1>{move || format!("Edit “{}”", name.get())}</h1>
+                    <WebhookForm tenant initial mode=FormMode::Edit(Box::new(webhook)) on_saved />
                 }
             })
         })
     };
     view! {
         <section class="panel">
-            <p class="back"><a href=move || params.with(|p| format!("/tenants/{}/webhooks/{}", p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()))>"← Back to the webhook"</a></p>
+            <p class="back">
+                <a href=move || {
+                    params
+                        .with(|p| routes::webhook(
+                            p.get("tenant").unwrap_or_default(),
+                            p.get("locator").unwrap_or_default(),
+                        ))
+                }>"← Back to the webhook"</a>
+            </p>
             <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
-                <ErrorBoundary fallback=move |errors| view! { <h1>"Edit webhook"</h1><ErrorPanel errors retry=move || loaded.refetch() /> }>
-                    {form}
-                </ErrorBoundary>
+                <ErrorBoundary fallback=move |errors| {
+                    view! {
+                        <h1>"Edit webhook"</h1>
+                        <ErrorPanel errors retry=move || loaded.refetch() />
+                    }
+                }>{form}</ErrorBoundary>
             </Transition>
         </section>
     }

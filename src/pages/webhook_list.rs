@@ -14,7 +14,7 @@ use crate::api::{use_api, ApiError};
 use crate::components::{ErrorPanel, WebhookTable};
 use crate::lazy::filter_types_picker;
 use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
-use crate::pages::route_locator;
+use crate::routes::{self, route_locator};
 use crate::session;
 
 /// How long the name filter waits after the last keystroke.
@@ -33,7 +33,7 @@ pub fn WebhookListPage() -> impl IntoView {
     let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
     let view = Memo::new(move |_| query.with(|q| ListView::from_query(|key| q.get(key))));
     let show = Callback::new(move |(next, replace): (ListView, bool)| {
-        let path = format!("/tenants/{}/webhooks{}", tenant(), next.to_query());
+        let path = routes::webhooks(tenant(), &next.to_query());
         navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() });
     });
 
@@ -60,7 +60,9 @@ pub fn WebhookListPage() -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Webhooks"</h1>
-                <a class="button primary" href=move || format!("/tenants/{}/webhooks/new", tenant())>"New webhook"</a>
+                <a class="button primary" href=move || routes::new_webhook(tenant())>
+                    "New webhook"
+                </a>
             </div>
             <FilterBar view show />
             <Transition fallback=|| view! { <SkeletonRows /> }>
@@ -98,15 +100,26 @@ fn ListBody(
     let size_view = current.clone();
     view! {
         {match empty {
-            Some((message, way_out)) => view! {
-                <div class="empty" data-testid="empty-list">
-                    <p>{message}</p>
-                    {way_out.map(|(label, target)| view! {
-                        <button type="button" class="button" on:click=move |_| show.run((target.clone(), false))>{label}</button>
-                    })}
-                </div>
+            Some((message, way_out)) => {
+                view! {
+                    <div class="empty" data-testid="empty-list">
+                        <p>{message}</p>
+                        {way_out
+                            .map(|(label, target)| {
+                                view! {
+                                    <button
+                                        type="button"
+                                        class="button"
+                                        on:click=move |_| show.run((target.clone(), false))
+                                    >
+                                        {label}
+                                    </button>
+                                }
+                            })}
+                    </div>
+                }
+                    .into_any()
             }
-            .into_any(),
             None => view! { <WebhookTable tenant webhooks=rows /> }.into_any(),
         }}
         <nav class="pagination" aria-label="Pages">
@@ -117,7 +130,11 @@ fn ListBody(
                 type="button"
                 class="button"
                 disabled=previous.is_none()
-                on:click=move |_| if let Some(p) = previous.clone() { show.run((p, false)) }
+                on:click=move |_| {
+                    if let Some(p) = previous.clone() {
+                        show.run((p, false))
+                    }
+                }
             >
                 "Previous"
             </button>
@@ -126,7 +143,11 @@ fn ListBody(
                 type="button"
                 class="button"
                 disabled=next.is_none()
-                on:click=move |_| if let Some(n) = next.clone() { show.run((n, false)) }
+                on:click=move |_| {
+                    if let Some(n) = next.clone() {
+                        show.run((n, false))
+                    }
+                }
             >
                 "Next"
             </button>
@@ -135,12 +156,25 @@ fn ListBody(
                 id="page-size"
                 on:change=move |e| {
                     let page_size = event_target_value(&e).parse().unwrap_or(current.page_size);
-                    show.run((ListView { page_size, ..size_view.clone() }.first_page(), false));
+                    show.run((
+                        ListView {
+                            page_size,
+                            ..size_view.clone()
+                        }
+                            .first_page(),
+                        false,
+                    ));
                 }
             >
                 {PAGE_SIZES
                     .into_iter()
-                    .map(|size| view! { <option value=size.to_string() selected=size == current.page_size>{size.to_string()}</option> })
+                    .map(|size| {
+                        view! {
+                            <option value=size.to_string() selected=size == current.page_size>
+                                {size.to_string()}
+                            </option>
+                        }
+                    })
                     .collect_view()}
             </select>
         </nav>
@@ -209,30 +243,47 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
                     id="filter-status"
                     on:change=move |e| {
                         let status = StatusFilter::from_key(&event_target_value(&e));
-                        show.run((ListView { status, ..view.get_untracked() }.first_page(), false));
+                        show.run((
+                            ListView {
+                                status,
+                                ..view.get_untracked()
+                            }
+                                .first_page(),
+                            false,
+                        ));
                     }
                 >
                     {StatusFilter::ALL
                         .into_iter()
-                        .map(|status| view! {
-                            <option value=status.key() selected=move || view.with(|v| v.status == status)>{status.label()}</option>
+                        .map(|status| {
+                            view! {
+                                <option value=status.key() selected=move || view.with(|v| v.status == status)>
+                                    {status.label()}
+                                </option>
+                            }
                         })
                         .collect_view()}
                 </select>
             </div>
             <details class="field types-filter" on:toggle=move |_| types_opened.set(true)>
-                <summary>{move || match view.with(|v| v.event_types.len()) {
-                    0 => "Event types: any".to_owned(),
-                    n => format!("Event types: {n} selected"),
-                }}</summary>
+                <summary>
+                    {move || match view.with(|v| v.event_types.len()) {
+                        0 => "Event types: any".to_owned(),
+                        n => format!("Event types: {n} selected"),
+                    }}
+                </summary>
                 <Show when=move || types_opened.get()>
-                    <Suspense fallback=|| view! { <p class="loading">"Loading event types…"</p> }>
-                        {move || Suspend::new(filter_types_picker(selected, on_types))}
-                    </Suspense>
+                    <Suspense fallback=|| {
+                        view! { <p class="loading">"Loading event types…"</p> }
+                    }>{move || Suspend::new(filter_types_picker(selected, on_types))}</Suspense>
                 </Show>
             </details>
             <Show when=move || view.with(ListView::is_filtered)>
-                <button type="button" class="button subtle" on:click=move |_| show.run((view.get_untracked().cleared(), false))>
+                <button
+                    type="button"
+                    class="button subtle"
+                    on:click=move |_| show.run((view.get_untracked().cleared(), false))
+                >
                     "Clear filters"
                 </button>
             </Show>
@@ -244,7 +295,9 @@ fn FilterBar(view: Memo<ListView>, show: Callback<(ListView, bool)>) -> impl Int
 #[component]
 fn SkeletonRows() -> impl IntoView {
     view! {
-        <p class="sr-only" role="status">"Loading webhooks…"</p>
+        <p class="sr-only" role="status">
+            "Loading webhooks…"
+        </p>
         <div class="skeleton" aria-hidden="true" data-testid="skeleton">
             {(0..6).map(|_| view! { <div class="skeleton-row"></div> }).collect_view()}
         </div>
