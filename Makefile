@@ -6,7 +6,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_COLOR := never
 LOGS := .make
 
-.PHONY: dev test bench screenshots setup setup-test lint unit site size e2e summary clean
+.PHONY: dev test bench screenshots setup setup-test fmt lint unit site size e2e summary clean
 
 ## make dev: the reference server with demo data (8081) and the dashboard (8080).
 dev: setup
@@ -41,7 +41,13 @@ setup:
 setup-test:
 	@scripts/setup.sh --browser
 
+## make fmt: formats the Rust code and its `view!` macros (which rustfmt leaves alone).
+fmt:
+	leptosfmt --quiet src bench/size-floor/src
+	cargo fmt --all
+
 lint:
+	leptosfmt --quiet --check src bench/size-floor/src
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
 	cargo clippy -p webhooks-dashboard -p webhooks-api --target wasm32-unknown-unknown --features webhooks-dashboard/split --quiet -- -D warnings

@@ -14,16 +14,10 @@ sudo_if_needed() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 # wasm-bindgen-cli must equal the wasm-bindgen crate that Cargo.lock resolved.
 wasm_bindgen_version=$(awk '$0 == "name = \"wasm-bindgen\"" { getline; gsub(/[^0-9.]/, ""); print; exit }' Cargo.lock)
 
-if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
-  say "adding the wasm32-unknown-unknown target"
-  rustup target add wasm32-unknown-unknown
-fi
-
-# The release wasm rebuilds the standard library from its source (see `site` in the Makefile).
-if ! rustup component list --installed | grep -qx rust-src; then
-  say "adding the rust-src component"
-  rustup component add rust-src
-fi
+# The compiler of rust-toolchain.toml, with its wasm target and components (rust-src: the
+# release wasm rebuilds the standard library). rustup installs nothing by itself here
+# (RUSTUP_AUTO_INSTALL=0), so this asks for it; a no-op once it is there.
+rustup --quiet toolchain install --no-self-update
 
 if [ "$(trunk --version 2>/dev/null || true)" != "trunk $TRUNK_VERSION" ]; then
   say "installing Trunk $TRUNK_VERSION (about 9 minutes the first time)"
@@ -33,6 +27,13 @@ fi
 if [ "$(wasm-bindgen --version 2>/dev/null || true)" != "wasm-bindgen $wasm_bindgen_version" ]; then
   say "installing wasm-bindgen-cli $wasm_bindgen_version (about 3 minutes the first time)"
   cargo install --locked --quiet wasm-bindgen-cli --version "$wasm_bindgen_version"
+fi
+
+# Formats the `view!` macros, which rustfmt leaves alone (`make lint` checks them).
+LEPTOSFMT_VERSION=0.1.33
+if [ "$(leptosfmt --version 2>/dev/null || true)" != "leptosfmt $LEPTOSFMT_VERSION" ]; then
+  say "installing leptosfmt $LEPTOSFMT_VERSION (about 2 minutes the first time)"
+  cargo install --locked --quiet leptosfmt --version "$LEPTOSFMT_VERSION"
 fi
 
 # The splitter that cuts the lazy routes into wasm chunks (scripts/split.mjs); it has no --version.

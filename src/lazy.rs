@@ -73,8 +73,12 @@ pub(crate) fn load_failed(retry: std::sync::Arc<Reload>) -> AnyView {
     let message = move || {
         view! {
             <div class="error-panel" role="alert">
-                <p>"This part of the console could not be loaded. Check your connection and try again; if the console was just updated, reload the page."</p>
-                <button type="button" class="button" on:click=move |_| retried.set(true)>"Try again"</button>
+                <p>
+                    "This part of the console could not be loaded. Check your connection and try again; if the console was just updated, reload the page."
+                </p>
+                <button type="button" class="button" on:click=move |_| retried.set(true)>
+                    "Try again"
+                </button>
             </div>
         }
     };

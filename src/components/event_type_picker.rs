@@ -78,61 +78,88 @@ pub fn EventTypePicker(
         <div class="picker">
             <div class="picker-tools">
                 <label for=search_id.clone()>"Search event types"</label>
-                <input id=search_id type="search" prop:value=search on:input=move |e| search.set(event_target_value(&e)) />
-                <span class="hint" aria-live="polite">{move || format!("{} selected", selected.with(BTreeSet::len))}</span>
+                <input
+                    id=search_id
+                    type="search"
+                    prop:value=search
+                    on:input=move |e| search.set(event_target_value(&e))
+                />
+                <span class="hint" aria-live="polite">
+                    {move || format!("{} selected", selected.with(BTreeSet::len))}
+                </span>
             </div>
             <div class="picker-groups">
                 // The catalog is static data: re-rendered whole on search, no keyed diff needed.
                 // Groups are folded unless searched or already in use, so that the keyboard
                 // meets a few dozen group names, not every one of EC's event types.
-                {move || shown.get().into_iter().map(|group| {
-                    let searching = search.with(|text| !text.trim().is_empty());
-                    let members = group.event_types.clone();
-                    let chosen = move || selected.with(|s| members.iter().filter(|t| s.contains(*t)).count());
-                    let unfolded = searching || chosen() > 0;
-                    view! {
-                    <details class="picker-group" open=unfolded>
-                        <summary>
-                            {format!("{} · {}", group.service, group.group)}
-                            <span class="hint">{move || match chosen() { 0 => String::new(), n => format!(" ({n} selected)") }}</span>
-                        </summary>
-                        {group_actions.then(|| {
-                            let (all, none) = (group.event_types.clone(), group.event_types.clone());
+                {move || {
+                    shown
+                        .get()
+                        .into_iter()
+                        .map(|group| {
+                            let searching = search.with(|text| !text.trim().is_empty());
+                            let members = group.event_types.clone();
+                            let chosen = move || selected.with(|s| members.iter().filter(|t| s.contains(*t)).count());
+                            let unfolded = searching || chosen() > 0;
                             view! {
-                                <div class="group-actions">
-                                    <button type="button" class="link-button" on:click=move |_| set_group(all.clone(), true)>
-                                        "Select all"
-                                    </button>
-                                    <button type="button" class="link-button" on:click=move |_| set_group(none.clone(), false)>
-                                        "Clear"
-                                    </button>
-                                </div>
+                                <details class="picker-group" open=unfolded>
+                                    <summary>
+                                        {format!("{} · {}", group.service, group.group)}
+                                        <span class="hint">
+                                            {move || match chosen() {
+                                                0 => String::new(),
+                                                n => format!(" ({n} selected)"),
+                                            }}
+                                        </span>
+                                    </summary>
+                                    {group_actions
+                                        .then(|| {
+                                            let (all, none) = (group.event_types.clone(), group.event_types.clone());
+                                            view! {
+                                                <div class="group-actions">
+                                                    <button
+                                                        type="button"
+                                                        class="link-button"
+                                                        on:click=move |_| set_group(all.clone(), true)
+                                                    >
+                                                        "Select all"
+                                                    </button>
+                                                    <button
+                                                        type="button"
+                                                        class="link-button"
+                                                        on:click=move |_| set_group(none.clone(), false)
+                                                    >
+                                                        "Clear"
+                                                    </button>
+                                                </div>
+                                            }
+                                        })}
+                                    {group
+                                        .event_types
+                                        .into_iter()
+                                        .map(|event_type| {
+                                            let checked = {
+                                                let event_type = event_type.clone();
+                                                move || selected.with(|s| s.contains(&event_type))
+                                            };
+                                            let value = event_type.clone();
+                                            view! {
+                                                <label class="check">
+                                                    <input
+                                                        type="checkbox"
+                                                        prop:checked=checked
+                                                        on:change=move |e| set(value.clone(), event_target_checked(&e))
+                                                    />
+                                                    <code>{event_type}</code>
+                                                </label>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </details>
                             }
-                        })}
-                        {group
-                            .event_types
-                            .into_iter()
-                            .map(|event_type| {
-                                let checked = {
-                                    let event_type = event_type.clone();
-                                    move || selected.with(|s| s.contains(&event_type))
-                                };
-                                let value = event_type.clone();
-                                view! {
-                                    <label class="check">
-                                        <input
-                                            type="checkbox"
-                                            prop:checked=checked
-                                            on:change=move |e| set(value.clone(), event_target_checked(&e))
-                                        />
-                                        <code>{event_type}</code>
-                                    </label>
-                                }
-                            })
-                            .collect_view()}
-                    </details>
-                    }
-                }).collect_view()}
+                        })
+                        .collect_view()
+                }}
             </div>
             <div class="picker-custom">
                 <label for=custom_id.clone()>"Another event type"</label>
@@ -151,8 +178,12 @@ pub fn EventTypePicker(
                         }
                     }
                 />
-                <button type="button" class="button" on:click=move |_| add_custom()>"Add"</button>
-                <p class="field-error" id=custom_error_id>{move || custom_error.get()}</p>
+                <button type="button" class="button" on:click=move |_| add_custom()>
+                    "Add"
+                </button>
+                <p class="field-error" id=custom_error_id>
+                    {move || custom_error.get()}
+                </p>
             </div>
         </div>
     }

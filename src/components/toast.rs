@@ -92,7 +92,12 @@ pub fn ToastRegion() -> impl IntoView {
                     ToastKind::Error => "toast toast-error",
                 }>
                     <span>{toast.message}</span>
-                    <button type="button" class="toast-close" aria-label="Dismiss" on:click=move |_| toasts.dismiss(toast.id)>
+                    <button
+                        type="button"
+                        class="toast-close"
+                        aria-label="Dismiss"
+                        on:click=move |_| toasts.dismiss(toast.id)
+                    >
                         "×"
                     </button>
                 </div>

@@ -59,21 +59,36 @@ fn ListPage() -> impl IntoView {
         />
         <Transition fallback=|| "Loading…">
             <ErrorBoundary fallback=|errors| {
-                view! { <p role="alert">{move || errors.get().into_iter().map(|(_, error)| error.to_string()).collect_view()}</p> }
+                view! {
+                    <p role="alert">
+                        {move || errors.get().into_iter().map(|(_, error)| error.to_string()).collect_view()}
+                    </p>
+                }
             }>
                 {move || Suspend::new(async move {
-                    rows.await.map(|rows| view! {
-                        <table><tbody>
-                            <For each=move || rows.clone().into_iter().take(PAGE_SIZE) key=|webhook| webhook.locator let:webhook>
-                                <tr>
-                                    <th><A href=webhook.locator.to_string()>{webhook.name}</A></th>
-                                    <td>{webhook.endpoint.url}</td>
-                                    <td>{if webhook.enabled { "Enabled" } else { "Disabled" }}</td>
-                                    <td>{webhook.event_types.len()}</td>
-                                </tr>
-                            </For>
-                        </tbody></table>
-                    })
+                    rows.await
+                        .map(|rows| {
+                            view! {
+                                <table>
+                                    <tbody>
+                                        <For
+                                            each=move || rows.clone().into_iter().take(PAGE_SIZE)
+                                            key=|webhook| webhook.locator
+                                            let:webhook
+                                        >
+                                            <tr>
+                                                <th>
+                                                    <A href=webhook.locator.to_string()>{webhook.name}</A>
+                                                </th>
+                                                <td>{webhook.endpoint.url}</td>
+                                                <td>{if webhook.enabled { "Enabled" } else { "Disabled" }}</td>
+                                                <td>{webhook.event_types.len()}</td>
+                                            </tr>
+                                        </For>
+                                    </tbody>
+                                </table>
+                            }
+                        })
                 })}
             </ErrorBoundary>
         </Transition>
