@@ -71,7 +71,7 @@ impl IntoResponse for ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "storage failure");
+        tracing::error!(error = &error as &dyn std::error::Error, "storage failure");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
     }
 }
