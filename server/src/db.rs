@@ -8,19 +8,21 @@ use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
 
 /// A storage failure; shown to API callers only as "internal error".
+// The cause is the error's `source()`, not part of its message, so that a chain printed
+// whole (the command line's `{:#}`, a log's `error.sources`) says it once.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// SQLite said no.
-    #[error("database: {0}")]
+    #[error("database")]
     Sqlite(#[from] rusqlite::Error),
     /// The schema could not be brought up to date.
-    #[error("migration: {0}")]
+    #[error("migration")]
     Migration(#[from] rusqlite_migration::Error),
     /// A stored JSON body no longer decodes.
-    #[error("stored JSON: {0}")]
+    #[error("stored JSON")]
     Json(#[from] serde_json::Error),
     /// The database directory could not be created.
-    #[error("database directory: {0}")]
+    #[error("database directory")]
     Io(#[from] std::io::Error),
     /// A blocking task was cancelled or panicked.
     #[error("database task: {0}")]

@@ -7,6 +7,7 @@
 //! event is sent again: delivery is at least once. Once a success is recorded the row is
 //! gone, so an event is never sent again after that.
 
+use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -243,7 +244,7 @@ impl Engine {
                 match self.db.call(move |c| claim_due(c, free, now, until)).await {
                     Ok(claimed) => claimed,
                     Err(error) => {
-                        tracing::error!(%error, "delivery engine cannot read its outbox");
+                        tracing::error!(error = &error as &dyn Error, "delivery engine cannot read its outbox");
                         Vec::new()
                     }
                 }
@@ -288,7 +289,9 @@ impl Engine {
         let (hook, body) = match loaded {
             Ok((Some(hook), Some(body))) => (hook, body),
             Ok(_) => return self.finish(delivery, Finish::Remove, "dropped: the webhook or the event is gone").await,
-            Err(error) => return tracing::error!(%error, "delivery engine cannot load a delivery"),
+            Err(error) => {
+                return tracing::error!(error = &error as &dyn Error, "delivery engine cannot load a delivery")
+            }
         };
         if !hook.enabled {
             return self.finish(delivery, Finish::Remove, "dropped: the webhook is disabled").await;
@@ -371,7 +374,12 @@ impl Engine {
         let result = self.db.call(move |c| record(c, &delivery, finish)).await;
         if let Err(error) = result {
             // The claim runs out and the delivery is attempted again.
-            tracing::error!(%error, delivery = id, outcome = log, "delivery outcome not recorded");
+            tracing::error!(
+                error = &error as &dyn Error,
+                delivery = id,
+                outcome = log,
+                "delivery outcome not recorded"
+            );
         }
     }
 }

@@ -424,7 +424,7 @@ pub async fn generate_events(state: crate::AppState) {
         let mut data = serde_json::Map::new();
         data.insert("demo".into(), serde_json::Value::from(n));
         if let Err(error) = state.raise_event(tenant, kind.to_owned(), data).await {
-            tracing::warn!(%error, "the demo could not raise an event");
+            tracing::warn!(error = &error as &dyn std::error::Error, "the demo could not raise an event");
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The API's error answers: a JSON `ErrorBody` with the matching status.
+//! The API's error answers: a JSON `ErrorBody` with the matching status, and their
+//! OpenAPI description ([`Failures`], [`NotFound`], [`BodyFailures`]).
 
 use std::collections::BTreeMap;
 
@@ -70,7 +71,7 @@ impl IntoResponse for ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
-        tracing::error!(%error, "storage failure");
+        tracing::error!(error = &error as &dyn std::error::Error, "storage failure");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
     }
 }
@@ -97,4 +98,43 @@ impl From<ValidationErrors> for ApiFailure {
     fn from(errors: ValidationErrors) -> Self {
         Self::invalid("invalid webhook: see fieldErrors", errors.0)
     }
+}
+
+/// The error answers every authenticated call can give, for the `responses(...)` of a
+/// `#[utoipa::path]` (only a description: never built).
+#[derive(utoipa::IntoResponses)]
+pub enum Failures {
+    /// A malformed tenant, locator or query parameter, or an invalid body: see `fieldErrors`.
+    #[response(status = 400)]
+    BadRequest(ErrorBody),
+    /// No bearer token, or one that is unknown or revoked.
+    #[response(status = 401)]
+    Unauthenticated(ErrorBody),
+    /// The token has no access to this tenant, or lacks the call's permission.
+    #[response(status = 403)]
+    Forbidden(ErrorBody),
+    /// Too many requests from this token.
+    #[response(status = 429, headers(("Retry-After" = u64, description = "seconds to wait before trying again")))]
+    RateLimited(ErrorBody),
+    /// The server could not use its database.
+    #[response(status = 500)]
+    Internal(ErrorBody),
+}
+
+/// The answer of a call on one webhook or event that is not there, for `responses(...)`
+/// (only a description: never built).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 404, description = "No such webhook or event in this tenant.")]
+pub struct NotFound(pub ErrorBody);
+
+/// The answers of a call with a JSON body to a body it cannot take, for `responses(...)`
+/// (only a description: never built); a body that is not valid is a 400 of [`Failures`].
+#[derive(utoipa::IntoResponses)]
+pub enum BodyFailures {
+    /// The body is larger than 1 MiB.
+    #[response(status = 413)]
+    TooLarge(ErrorBody),
+    /// The body is not sent as `Content-Type: application/json`.
+    #[response(status = 415)]
+    NotJson(ErrorBody),
 }

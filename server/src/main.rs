@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use anyhow::{bail, Context};
 use axum::http::HeaderValue;
 use clap::{Parser, Subcommand};
 use webhooks_api::TenantLocator;
@@ -119,14 +120,15 @@ enum TokenCommand {
 fn main() -> ExitCode {
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            eprintln!("webhooks-server: {message}");
+        Err(error) => {
+            // `{:#}`: the whole chain on one line, "what failed: why: the cause".
+            eprintln!("webhooks-server: {error:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn run(cli: Cli) -> Result<(), String> {
+fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => serve(args),
         Command::Token(command) => token(command),
@@ -136,32 +138,32 @@ fn run(cli: Cli) -> Result<(), String> {
             let first = ulid::Ulid::from_parts(now.unix_timestamp() as u64 * 1000, 0).0;
             open(&database)?
                 .blocking(|c| demo::seed_many(c, tenant, count, first, now))
-                .map_err(|error| error.to_string())?;
+                .with_context(|| format!("cannot add webhooks to tenant {tenant}"))?;
             println!("added {count} webhooks to tenant {tenant}");
             Ok(())
         }
     }
 }
 
-fn open(database: &std::path::Path) -> Result<Db, String> {
-    Db::open(database).map_err(|error| format!("cannot open {}: {error}", database.display()))
+fn open(database: &std::path::Path) -> anyhow::Result<Db> {
+    Db::open(database).with_context(|| format!("cannot open {}", database.display()))
 }
 
-fn token(command: TokenCommand) -> Result<(), String> {
+fn token(command: TokenCommand) -> anyhow::Result<()> {
     match command {
         TokenCommand::Issue { database, tenant, grant, label } => {
-            let grants = auth::parse_grants(&grant).map_err(|error| error.to_string())?;
+            let grants = auth::parse_grants(&grant)?;
             if grants.is_empty() {
-                return Err("give at least one permission with --grant".into());
+                bail!("give at least one permission with --grant");
             }
             let (id, secret) = open(&database)?
                 .blocking(|c| auth::issue(c, tenant, &grants, &label))
-                .map_err(|error| error.to_string())?;
+                .context("cannot issue the token")?;
             println!("token id {id} for tenant {tenant}");
             println!("{secret}");
         }
         TokenCommand::List { database } => {
-            let tokens = open(&database)?.blocking(|c| auth::list(c)).map_err(|error| error.to_string())?;
+            let tokens = open(&database)?.blocking(|c| auth::list(c)).context("cannot list the tokens")?;
             for token in tokens {
                 let state = token.revoked_at.map_or("live".to_owned(), |at| format!("revoked {at}"));
                 println!(
@@ -171,8 +173,8 @@ fn token(command: TokenCommand) -> Result<(), String> {
             }
         }
         TokenCommand::Revoke { database, id } => {
-            if !open(&database)?.blocking(|c| auth::revoke(c, &id)).map_err(|error| error.to_string())? {
-                return Err(format!("no live token with id {id}"));
+            if !open(&database)?.blocking(|c| auth::revoke(c, &id)).with_context(|| format!("cannot revoke {id}"))? {
+                bail!("no live token with id {id}");
             }
             println!("revoked {id}");
         }
@@ -180,7 +182,7 @@ fn token(command: TokenCommand) -> Result<(), String> {
     Ok(())
 }
 
-fn serve(args: ServeArgs) -> Result<(), String> {
+fn serve(args: ServeArgs) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -193,9 +195,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .cors_origins
         .iter()
         .map(|origin| {
-            HeaderValue::from_str(origin).map_err(|_| format!("--cors-origin {origin:?} is not a valid origin"))
+            HeaderValue::from_str(origin).with_context(|| format!("--cors-origin {origin:?} is not a valid origin"))
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<anyhow::Result<Vec<_>>>()?;
     let db = open(&args.database)?;
     if args.demo {
         let now = time::OffsetDateTime::now_utc();
@@ -204,7 +206,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
                 let tenant = demo::seed(c, now)?;
                 Ok((tenant, demo::admin_token(c, tenant)?))
             })
-            .map_err(|error| format!("cannot seed the demo tenant: {error}"))?;
+            .context("cannot seed the demo tenant")?;
         let (tenant, token) = token;
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
@@ -215,21 +217,21 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         timeout: Duration::from_millis(args.delivery_timeout_ms),
         ..EngineConfig::default()
     };
-    let runtime = tokio::runtime::Runtime::new().map_err(|error| error.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
-            .map_err(|error| format!("cannot listen on {}: {error}", args.listen))?;
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
         let state = AppState::new(db).with_engine(engine).with_rate_limit(args.rate_limit, args.rate_burst);
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await
-                .map_err(|error| format!("cannot start the demo receiver on {}: {error}", args.demo_receiver))?;
+                .with_context(|| format!("cannot start the demo receiver on {}", args.demo_receiver))?;
             println!("Demo webhook receiver on http://{} (/ok, /status/CODE, /hang)", receiver.0);
             tokio::spawn(demo::generate_events(state.clone()));
         }
         println!("Webhooks API listening on http://{}", args.listen);
-        webhooks_server::serve(listener, state, &options, shutdown_signal()).await.map_err(|error| error.to_string())
+        webhooks_server::serve(listener, state, &options, shutdown_signal()).await.context("the server stopped")
     })
 }
 

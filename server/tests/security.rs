@@ -158,3 +158,33 @@ async fn malformed_path_locators_are_400_after_authentication() {
         assert_eq!(status, StatusCode::UNAUTHORIZED, "the token is checked first");
     }
 }
+
+#[tokio::test]
+async fn the_path_and_the_permission_are_checked_before_the_body() {
+    let server = TestServer::start().await;
+    let (tenant, token, webhook, _) = seeded(&server).await;
+    let read_only = server.token(tenant, "webhooks.read");
+    let cases = [
+        (Method::POST, format!("/event/{tenant}/webhooks"), &read_only, StatusCode::FORBIDDEN, None),
+        (Method::PATCH, format!("/event/{tenant}/webhooks/{webhook}"), &read_only, StatusCode::FORBIDDEN, None),
+        (Method::POST, "/event/not-a-uuid/webhooks".to_owned(), &token, StatusCode::BAD_REQUEST, Some("tenantLocator")),
+        (
+            Method::PATCH,
+            format!("/event/{tenant}/webhooks/not-a-ulid"),
+            &token,
+            StatusCode::BAD_REQUEST,
+            Some("webhookLocator"),
+        ),
+    ];
+    // Bodies that would be a 415 and a 400 of their own.
+    for (content_type, body) in [("text/plain", r#"{"name": "n"}"#), ("application/json", "{")] {
+        for (method, path, token, expected, field) in &cases {
+            let request = server.call(method.clone(), path, token).header("content-type", content_type).body(body);
+            let (status, error) = error_of(request.send().await.unwrap()).await;
+            assert_eq!(status, *expected, "{method} {path} with a {content_type} body");
+            if let Some(field) = field {
+                assert!(error.field_errors.contains_key(*field), "{method} {path}: {:?}", error.field_errors);
+            }
+        }
+    }
+}

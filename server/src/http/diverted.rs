@@ -1,0 +1,130 @@
+//! The Diverted Events API: `/{tenantLocator}/webhooks/{webhookLocator}/diverted…`
+//! (list, fetch, resend, delete).
+
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
+
+use super::extract::{parse_locator, parse_page, Caller};
+use super::webhooks::existing_webhook;
+use super::AppState;
+use crate::error::{ApiFailure, Failures, NotFound};
+use crate::store;
+
+/// The routes of this file, with their OpenAPI entries.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_diverted))
+        .routes(routes!(fetch_diverted, delete_diverted))
+        .routes(routes!(resend_diverted))
+}
+
+/// Checks a diverted-events call: the grants, the path's locators, and that the webhook exists.
+async fn diverted_target(
+    state: &AppState,
+    caller: &Caller,
+    needs: &[&str],
+    tenant: &str,
+    webhook: &str,
+) -> Result<(TenantLocator, Locator), ApiFailure> {
+    let tenant = caller.authorize(tenant, needs)?;
+    let webhook = parse_locator("webhookLocator", webhook)?;
+    existing_webhook(state, tenant, webhook).await?;
+    Ok((tenant, webhook))
+}
+
+fn diverted_not_found(event: Locator) -> ApiFailure {
+    ApiFailure::not_found(format!("no diverted event {event} for this webhook"))
+}
+
+/// Lists a webhook's diverted events, oldest first.
+#[utoipa::path(get, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted",
+    tag = "diverted-events",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
+        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000)),
+    responses((status = 200, body = Vec<DivertedEventResponse>), Failures, NotFound))]
+async fn list_diverted(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook)): Path<(String, String)>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<DivertedEventResponse>>, ApiFailure> {
+    let (tenant, webhook) =
+        diverted_target(&state, &caller, &["diverted-events.read", "diverted-events.list"], &tenant, &webhook).await?;
+    let page = parse_page(query.as_deref().unwrap_or(""))?;
+    Ok(Json(state.db.read(move |c| store::list_diverted(c, tenant, webhook, page)).await?))
+}
+
+/// Fetches one diverted event.
+#[utoipa::path(get, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted/{eventLocator}",
+    tag = "diverted-events",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
+        ("eventLocator" = String, Path, format = "ulid")),
+    responses((status = 200, body = DivertedEventResponse), Failures, NotFound))]
+async fn fetch_diverted(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook, event)): Path<(String, String, String)>,
+) -> Result<Json<DivertedEventResponse>, ApiFailure> {
+    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.read"], &tenant, &webhook).await?;
+    let event = parse_locator("eventLocator", &event)?;
+    state
+        .db
+        .read(move |c| store::get_diverted(c, tenant, webhook, event))
+        .await?
+        .map(Json)
+        .ok_or_else(|| diverted_not_found(event))
+}
+
+/// Sends a diverted event again; the diverted row goes once the delivery succeeds.
+#[utoipa::path(post, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted/{eventLocator}/resend",
+    tag = "diverted-events",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
+        ("eventLocator" = String, Path, format = "ulid")),
+    responses((status = 200, description = "queued for delivery: {}"), Failures, NotFound))]
+async fn resend_diverted(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook, event)): Path<(String, String, String)>,
+) -> Result<Json<serde_json::Value>, ApiFailure> {
+    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.resend"], &tenant, &webhook).await?;
+    let event = parse_locator("eventLocator", &event)?;
+    let queued = state
+        .db
+        .call(move |c| {
+            if store::get_diverted(c, tenant, webhook, event)?.is_none() {
+                return Ok(false);
+            }
+            store::enqueue_delivery(c, tenant, webhook, event, crate::timestamp::unix_ms_now(), true)?;
+            Ok(true)
+        })
+        .await?;
+    state.wake_engine();
+    if queued {
+        Ok(Json(serde_json::json!({})))
+    } else {
+        Err(diverted_not_found(event))
+    }
+}
+
+/// Deletes a diverted event for good.
+#[utoipa::path(delete, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted/{eventLocator}",
+    tag = "diverted-events",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
+        ("eventLocator" = String, Path, format = "ulid")),
+    responses((status = 200, description = "deleted: {}"), Failures, NotFound))]
+async fn delete_diverted(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook, event)): Path<(String, String, String)>,
+) -> Result<Json<serde_json::Value>, ApiFailure> {
+    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.delete"], &tenant, &webhook).await?;
+    let event = parse_locator("eventLocator", &event)?;
+    if state.db.call(move |c| store::delete_diverted(c, tenant, webhook, event)).await? {
+        Ok(Json(serde_json::json!({})))
+    } else {
+        Err(diverted_not_found(event))
+    }
+}

@@ -1,0 +1,189 @@
+//! What every handler shares: the [`Caller`] (bearer token → tenant and grants), the
+//! path's locators, the query parsers, and the request body.
+//!
+//! The order of checks is the contract's (ARCHITECTURE.md): 401 and 429 come from the
+//! `Caller` extractor; then, in the handler, `authorize` (400 malformed tenant, 403),
+//! `parse_locator` (400 malformed locator), the body (415, 413, 400), and last the 404.
+
+use std::collections::BTreeMap;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::Json;
+use webhooks_api::{Locator, LocatorError, TenantLocator};
+
+use super::AppState;
+use crate::auth::{self, Principal};
+use crate::error::ApiFailure;
+use crate::store::{Page, WebhookFilter};
+
+/// Largest `count` accepted.
+const MAX_PAGE_SIZE: u32 = 1000;
+
+/// A JSON request body, checked only when the handler `?`s it.
+// axum runs every extractor before the handler's body, so a plain `Json<T>` would answer
+// 415, 413 or 400 before `authorize` and `parse_locator` could answer 400 or 403 for the path.
+// Taking the rejection lets handlers check the path first, as the order of checks says.
+pub(super) type JsonBody<T> = Result<Json<T>, JsonRejection>;
+
+/// The authenticated caller of a request.
+pub(super) struct Caller(Principal);
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiFailure;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map(|(_, token)| token.trim().to_owned())
+            .filter(|token| !token.is_empty())
+            .ok_or_else(ApiFailure::unauthenticated)?;
+        let principal = state
+            .db
+            .read(move |connection| auth::authenticate(connection, &token))
+            .await?
+            .ok_or_else(ApiFailure::unauthenticated)?;
+        if let Some(limiter) = &state.limiter {
+            if let Err(not_until) = limiter.check_key(&principal.token_id) {
+                let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
+                return Err(ApiFailure::rate_limited(wait.as_secs() + 1));
+            }
+        }
+        Ok(Caller(principal))
+    }
+}
+
+impl Caller {
+    /// Parses the path's tenant (400), then checks the token's tenant and grants (403).
+    /// Handlers call it before anything else of the request is checked.
+    pub(super) fn authorize(&self, tenant: &str, needs: &[&str]) -> Result<TenantLocator, ApiFailure> {
+        let tenant = parse_tenant(tenant)?;
+        if tenant != self.0.tenant {
+            return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token has no access to tenant {tenant}")));
+        }
+        if let Some(missing) = needs.iter().find(|need| !self.0.grants.iter().any(|grant| grant.as_str() == **need)) {
+            return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token lacks the permission {missing}")));
+        }
+        Ok(tenant)
+    }
+}
+
+/// A path locator that does not parse: 400 naming the parameter.
+fn bad_path(parameter: &str, error: LocatorError) -> ApiFailure {
+    ApiFailure::invalid(error.to_string(), BTreeMap::from([(parameter.to_owned(), error.to_string())]))
+}
+
+/// Parses the path's `tenantLocator`.
+pub(super) fn parse_tenant(text: &str) -> Result<TenantLocator, ApiFailure> {
+    text.parse().map_err(|error| bad_path("tenantLocator", error))
+}
+
+/// Parses a webhook or event locator of the path.
+pub(super) fn parse_locator(parameter: &str, text: &str) -> Result<Locator, ApiFailure> {
+    text.parse().map_err(|error| bad_path(parameter, error))
+}
+
+fn parse_number(key: &str, value: &str, max: u32, errors: &mut BTreeMap<String, String>) -> Option<u32> {
+    match value.parse::<u32>() {
+        Ok(n) if n <= max => Some(n),
+        _ => {
+            errors.insert(key.to_owned(), format!("must be a whole number from 0 to {max}"));
+            None
+        }
+    }
+}
+
+fn parse_boolean(key: &str, value: &str, errors: &mut BTreeMap<String, String>) -> Option<bool> {
+    match value {
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => {
+            errors.insert(key.to_owned(), "must be true or false".to_owned());
+            None
+        }
+    }
+}
+
+/// Reads `offset` and `count` into `page`; true when `key` was one of them.
+fn parse_page_parameter(page: &mut Page, key: &str, value: &str, errors: &mut BTreeMap<String, String>) -> bool {
+    match key {
+        "offset" => page.offset = parse_number(key, value, u32::MAX, errors).unwrap_or(0),
+        "count" => page.count = parse_number(key, value, MAX_PAGE_SIZE, errors).unwrap_or(0),
+        _ => return false,
+    }
+    true
+}
+
+fn invalid_parameters(errors: BTreeMap<String, String>) -> Result<(), ApiFailure> {
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiFailure::invalid("invalid query parameters: see fieldErrors", errors))
+    }
+}
+
+/// Parses a query with only `offset` and `count`.
+pub(super) fn parse_page(query: &str) -> Result<Page, ApiFailure> {
+    let mut page = Page::default();
+    let mut errors = BTreeMap::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        parse_page_parameter(&mut page, &key, &value, &mut errors);
+    }
+    invalid_parameters(errors).map(|()| page)
+}
+
+/// Parses the list endpoint's query string into a filter, naming each bad parameter.
+pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
+    let mut filter = WebhookFilter::default();
+    let mut errors = BTreeMap::new();
+    for (key, value) in form_urlencoded::parse(query.as_bytes()) {
+        if parse_page_parameter(&mut filter.page, &key, &value, &mut errors) {
+            continue;
+        }
+        match &*key {
+            "name" => filter.name = Some(value.into_owned()).filter(|name| !name.is_empty()),
+            "enabled" => filter.enabled = parse_boolean("enabled", &value, &mut errors),
+            "suspended" => filter.suspended = parse_boolean("suspended", &value, &mut errors),
+            "active" => filter.active = parse_boolean("active", &value, &mut errors),
+            "eventTypes" => {
+                filter.event_types.extend(value.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned))
+            }
+            _ => {} // EC has more parameters (e.g. `extended`); unknown ones are ignored.
+        }
+    }
+    invalid_parameters(errors).map(|()| filter)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filter_defaults_and_parses_every_parameter() {
+        assert_eq!(parse_filter("").unwrap(), WebhookFilter::default());
+        let filter = parse_filter(
+            "offset=5&count=10&name=Bill%20ing&enabled=true&suspended=false&active=true&eventTypes=a,b&eventTypes=c&extended=true",
+        )
+        .unwrap();
+        assert_eq!(filter.page, Page { offset: 5, count: 10 });
+        assert_eq!(filter.name.as_deref(), Some("Bill ing"));
+        assert_eq!((filter.enabled, filter.suspended, filter.active), (Some(true), Some(false), Some(true)));
+        assert_eq!(filter.event_types, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn filter_rejects_bad_values_naming_them() {
+        let failure = parse_filter("count=1001&offset=-1&enabled=yes").unwrap_err();
+        assert_eq!(failure.status, StatusCode::BAD_REQUEST);
+        assert_eq!(failure.field_errors.keys().collect::<Vec<_>>(), ["count", "enabled", "offset"]);
+        assert!(parse_filter("count=1000").is_ok());
+        assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
+        assert!(parse_page("count=x").is_err());
+    }
+}

@@ -1,0 +1,183 @@
+//! The Webhooks API: `/{tenantLocator}/webhooks…` (list, create, fetch, update,
+//! unsuspend, delete).
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::Json;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use webhooks_api::{apply, CreateWebhookRequest, Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse};
+
+use super::extract::{parse_filter, parse_locator, Caller, JsonBody};
+use super::AppState;
+use crate::error::{ApiFailure, BodyFailures, Failures, NotFound};
+use crate::store;
+
+/// The routes of this file, with their OpenAPI entries.
+pub(super) fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_webhooks))
+        .routes(routes!(create_webhook))
+        .routes(routes!(fetch_webhook, update_webhook, delete_webhook))
+        .routes(routes!(unsuspend_webhook))
+}
+
+/// The 404 of a webhook that is not in the tenant.
+fn webhook_not_found(locator: Locator) -> ApiFailure {
+    ApiFailure::not_found(format!("no webhook {locator} in this tenant"))
+}
+
+/// 204 when the webhook was there, else 404.
+fn no_content_if_found(found: bool, webhook: Locator) -> Result<StatusCode, ApiFailure> {
+    if found {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(webhook_not_found(webhook))
+    }
+}
+
+/// Loads a webhook of the tenant, or answers 404.
+pub(super) async fn existing_webhook(
+    state: &AppState,
+    tenant: TenantLocator,
+    webhook: Locator,
+) -> Result<WebhookResponse, ApiFailure> {
+    state.db.read(move |c| store::get_webhook(c, tenant, webhook)).await?.ok_or_else(|| webhook_not_found(webhook))
+}
+
+/// Fetches one webhook.
+#[utoipa::path(get, path = "/{tenantLocator}/webhooks/{webhookLocator}", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid")),
+    responses((status = 200, body = WebhookResponse), Failures, NotFound))]
+async fn fetch_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook)): Path<(String, String)>,
+) -> Result<Json<WebhookResponse>, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.read"])?;
+    let webhook = parse_locator("webhookLocator", &webhook)?;
+    Ok(Json(existing_webhook(&state, tenant, webhook).await?))
+}
+
+/// Lists a tenant's webhooks, filtered, in creation order.
+#[utoipa::path(get, path = "/{tenantLocator}/webhooks/list", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid"),
+        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000),
+        ("name" = Option<String>, Query, description = "case-insensitive substring"),
+        ("enabled" = Option<bool>, Query), ("suspended" = Option<bool>, Query),
+        ("active" = Option<bool>, Query, description = "enabled and not suspended"),
+        ("eventTypes" = Option<Vec<String>>, Query, description = "repeated or comma-separated; any of them")),
+    responses((status = 200, body = Vec<WebhookResponse>), Failures))]
+async fn list_webhooks(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(tenant): Path<String>,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Vec<WebhookResponse>>, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.read", "webhooks.list"])?;
+    let filter = parse_filter(query.as_deref().unwrap_or(""))?;
+    let page = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
+    Ok(Json(page))
+}
+
+/// Creates a webhook.
+#[utoipa::path(post, path = "/{tenantLocator}/webhooks", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid")),
+    request_body = CreateWebhookRequest,
+    responses((status = 200, body = WebhookResponse), Failures, BodyFailures))]
+async fn create_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(tenant): Path<String>,
+    body: JsonBody<CreateWebhookRequest>,
+) -> Result<Json<WebhookResponse>, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let Json(request) = body?;
+    let webhook = request.into_valid_webhook(state.next_locator())?;
+    let stored = webhook.clone();
+    state
+        .db
+        .call(move |c| {
+            let transaction = c.transaction()?;
+            store::put_webhook(&transaction, tenant, &stored)?;
+            Ok(transaction.commit()?)
+        })
+        .await?;
+    Ok(Json(webhook))
+}
+
+/// Updates a webhook with EC's add/remove semantics (removals first).
+#[utoipa::path(patch, path = "/{tenantLocator}/webhooks/{webhookLocator}", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid")),
+    request_body = UpdateWebhookRequest,
+    responses((status = 200, body = WebhookResponse), Failures, NotFound, BodyFailures))]
+async fn update_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook)): Path<(String, String)>,
+    body: JsonBody<UpdateWebhookRequest>,
+) -> Result<Json<WebhookResponse>, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let webhook = parse_locator("webhookLocator", &webhook)?;
+    let Json(update) = body?;
+    let updated = state
+        .db
+        .call(move |c| {
+            let transaction = c.transaction()?;
+            let Some(current) = store::get_webhook(&transaction, tenant, webhook)? else {
+                return Ok(Err(webhook_not_found(webhook)));
+            };
+            let next = match apply(&current, &update) {
+                Ok(next) => next,
+                Err(errors) => return Ok(Err(errors.into())),
+            };
+            store::put_webhook(&transaction, tenant, &next)?;
+            transaction.commit()?;
+            Ok(Ok(next))
+        })
+        .await??;
+    Ok(Json(updated))
+}
+
+/// Clears a webhook's suspension (idempotent).
+#[utoipa::path(patch, path = "/{tenantLocator}/webhooks/{webhookLocator}/unsuspend", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid")),
+    responses((status = 204), Failures, NotFound))]
+async fn unsuspend_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook)): Path<(String, String)>,
+) -> Result<StatusCode, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let webhook = parse_locator("webhookLocator", &webhook)?;
+    let found = state
+        .db
+        .call(move |c| {
+            let transaction = c.transaction()?;
+            let Some(mut current) = store::get_webhook(&transaction, tenant, webhook)? else { return Ok(false) };
+            if current.suspended {
+                current.suspended = false;
+                current.suspended_at = None;
+                store::put_webhook(&transaction, tenant, &current)?;
+                transaction.commit()?;
+            }
+            Ok(true)
+        })
+        .await?;
+    no_content_if_found(found, webhook)
+}
+
+/// Deletes a webhook, its diverted events and its pending deliveries.
+#[utoipa::path(delete, path = "/{tenantLocator}/webhooks/{webhookLocator}", tag = "webhooks",
+    params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid")),
+    responses((status = 204), Failures, NotFound))]
+async fn delete_webhook(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path((tenant, webhook)): Path<(String, String)>,
+) -> Result<StatusCode, ApiFailure> {
+    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let webhook = parse_locator("webhookLocator", &webhook)?;
+    let found = state.db.call(move |c| store::delete_webhook(c, tenant, webhook)).await?;
+    no_content_if_found(found, webhook)
+}
