@@ -9,7 +9,9 @@ use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
 use crate::components::actions::ActionButton;
 use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
-use crate::components::selection::{BulkBar, BulkJob, SelectCell, SelectableHead, Selection};
+use crate::components::selection::{
+    BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
+};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::components::ErrorPanel;
 use crate::format::{absolute_time, now_ms, parse_time_ms, relative_time};
@@ -208,6 +210,7 @@ pub fn DivertedEvents(
 fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callback<u32>) -> impl IntoView {
     view! {
         <BulkBar selection=state.selection label="Bulk actions on diverted events">
+            <SelectedCount selection=state.selection />
             <EventActionButtons
                 state
                 what="selected"
@@ -222,6 +225,7 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
                         })
                 })
             />
+            <ClearSelection selection=state.selection />
         </BulkBar>
         <Show
             when=move || state.rows.with(|rows| !rows.is_empty())

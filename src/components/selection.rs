@@ -206,8 +206,10 @@ pub fn SelectCell(
     }
 }
 
-/// The bar of a table's bulk actions: while rows are selected, their count, `children`
-/// (the action buttons) and "Clear selection"; then the progress and report of a run.
+/// The bar of a table's bulk actions: `children` while rows are selected (a
+/// [`SelectedCount`], the action buttons, a [`ClearSelection`]), then the progress and
+/// report of a run. The children are the tables' own, so that their code stays in the
+/// tables' chunks.
 #[component]
 pub fn BulkBar(
     selection: Selection,
@@ -215,23 +217,33 @@ pub fn BulkBar(
     label: &'static str,
     children: ChildrenFn,
 ) -> impl IntoView {
-    let count = move || selection.count();
+    let selected = move || selection.count() > 0;
     view! {
         <div
             class="bulk"
             role="region"
             aria-label=label
-            class:active={move || count() > 0 || selection.outcome.with(Option::is_some)}
+            class:active={move || selected() || selection.outcome.with(Option::is_some)}
         >
-            <Show when={move || count() > 0}>
-                <span class="bulk-count">{move || format!("{} selected", count())}</span>
-                {children()}
-                <button type="button" class="button subtle" on:click=move |_| selection.clear()>
-                    "Clear selection"
-                </button>
-            </Show>
+            <Show when=selected>{children()}</Show>
             <BulkStatus selection />
         </div>
+    }
+}
+
+/// "3 selected".
+#[component]
+pub fn SelectedCount(selection: Selection) -> impl IntoView {
+    view! { <span class="bulk-count">{move || format!("{} selected", selection.count())}</span> }
+}
+
+/// Unselects every row.
+#[component]
+pub fn ClearSelection(selection: Selection) -> impl IntoView {
+    view! {
+        <button type="button" class="button subtle" on:click=move |_| selection.clear()>
+            "Clear selection"
+        </button>
     }
 }
 

@@ -9,7 +9,9 @@ use webhooks_api::{Locator, TenantLocator, WebhookResponse};
 use crate::api::{use_api, ApiClient, WEBHOOKS_WRITE};
 use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
-use crate::components::selection::{BulkBar, BulkJob, SelectCell, SelectableHead, Selection};
+use crate::components::selection::{
+    BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
+};
 use crate::components::toast::{use_toasts, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
 use crate::lazy::lazy_view;
@@ -281,11 +283,11 @@ fn RowMenuItems(state: TableState, locator: Locator) -> impl IntoView {
 }
 
 lazy_view!(
-    /// The bulk bar's buttons, in the `table_actions` chunk.
+    /// The bulk bar's contents, in the `table_actions` chunk.
     bulk_actions, bulk_actions_split, table_actions, (state: TableState) => view! { <BulkActions state /> }
 );
 
-/// What can be done to the selected rows.
+/// How many rows are selected, and what can be done to them.
 #[component]
 fn BulkActions(state: TableState) -> impl IntoView {
     let run = move |action: RowAction| {
@@ -317,20 +319,22 @@ fn BulkActions(state: TableState) -> impl IntoView {
     };
     let busy = Signal::derive(move || state.selection.is_busy());
     let run = Callback::new(run);
-    [RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete]
-        .into_iter()
-        .map(|action| {
-            view! {
-                <ActionButton
-                    action
-                    label=format!("{} selected", action.label())
-                    class="button"
-                    danger=action == RowAction::Delete
-                    denied=state.write_denied
-                    busy
-                    on_run=run
-                />
-            }
-        })
-        .collect_view()
+    let buttons = [RowAction::Enable, RowAction::Disable, RowAction::Unsuspend, RowAction::Delete].map(|action| {
+        view! {
+            <ActionButton
+                action
+                label=format!("{} selected", action.label())
+                class="button"
+                danger=action == RowAction::Delete
+                denied=state.write_denied
+                busy
+                on_run=run
+            />
+        }
+    });
+    view! {
+        <SelectedCount selection=state.selection />
+        {buttons}
+        <ClearSelection selection=state.selection />
+    }
 }
