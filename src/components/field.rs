@@ -178,7 +178,7 @@ pub fn TextField(
     }
 }
 
-/// A labelled `<select>` of `options` (value, label), with its hint and error.
+/// A labelled `<select>` of `options` (value, label), with its error.
 #[component]
 pub fn SelectField(
     /// The select's id, and the stem of its hint's and error's.
@@ -187,9 +187,6 @@ pub fn SelectField(
     /// The visible label.
     #[prop(into)]
     label: String,
-    /// What the choice means, under the select.
-    #[prop(optional)]
-    hint: Option<&'static str>,
     /// The choices: each one's value and label.
     #[prop(into)]
     options: Signal<Vec<(String, String)>>,
@@ -202,7 +199,7 @@ pub fn SelectField(
     #[prop(optional, into)]
     error: Signal<Option<String>>,
 ) -> impl IntoView {
-    let (hint_id, error_id, ids) = described_by(&id, hint.is_some(), error);
+    let (hint_id, error_id, ids) = described_by(&id, false, error);
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
@@ -227,7 +224,7 @@ pub fn SelectField(
                         .collect_view()
                 }}
             </select>
-            <HintAndError hint hint_id error_id error />
+            <HintAndError hint=None hint_id error_id error />
         </div>
     }
 }
