@@ -1,5 +1,6 @@
-//! Turns `data/event-types.json` into a static Rust table, so that the wasm carries the
-//! catalog as data rather than a JSON parser for it.
+//! Turns `data/event-types.json` (the catalog) and `data/event-data.json` (what each type
+//! carries in `data`) into static Rust tables, so that the wasm carries them as data
+//! rather than a JSON parser for them.
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -19,6 +20,44 @@ fn main() {
         }
     }
     source.push_str("];\n");
-    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).join("catalog.rs");
-    std::fs::write(out, source).unwrap();
+    let out = std::path::Path::new(&std::env::var("OUT_DIR").unwrap()).to_owned();
+    std::fs::write(out.join("catalog.rs"), source).unwrap();
+    std::fs::write(out.join("event_data.rs"), event_data()).unwrap();
+}
+
+/// `DATA`: (event type, schema name, [(field, format)]), sorted by type then field. A
+/// format is a `Format` variant's name; a nested object is a paged `List`.
+fn event_data() -> String {
+    println!("cargo::rerun-if-changed=data/event-data.json");
+    #[derive(serde::Deserialize)]
+    struct Entry {
+        schema: String,
+        fields: BTreeMap<String, serde_json::Value>,
+    }
+    let json = std::fs::read_to_string("data/event-data.json").expect("data/event-data.json is readable");
+    let data: BTreeMap<String, Entry> =
+        serde_json::from_str(&json).expect("data/event-data.json is type → {schema, fields}");
+    let mut source = String::from(
+        "/// event type, schema, fields (name, format), sorted.\npub static DATA: &[(&str, &str, &[(&str, Format)])] = &[\n",
+    );
+    for (event_type, entry) in &data {
+        let fields: Vec<String> = entry
+            .fields
+            .iter()
+            .map(|(name, format)| {
+                let format = match format.as_str() {
+                    Some("string/ulid") => "Ulid",
+                    Some("string/date-time") => "DateTime",
+                    Some("string") => "Text",
+                    Some("boolean") => "Boolean",
+                    Some(other) => panic!("unknown format {other} of {event_type}.{name}"),
+                    None => "List",
+                };
+                format!("({name:?}, Format::{format})")
+            })
+            .collect();
+        writeln!(source, "    ({event_type:?}, {:?}, &[{}]),", entry.schema, fields.join(", ")).unwrap();
+    }
+    source.push_str("];\n");
+    source
 }

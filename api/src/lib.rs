@@ -37,6 +37,7 @@
 
 pub mod catalog;
 mod draft;
+pub mod event_data;
 mod locator;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;

@@ -417,10 +417,23 @@ pub struct EventResponse {
     /// Its event type, e.g. `policy.transaction.issue`.
     #[serde(rename = "type")]
     pub kind: String,
-    /// The event's payload.
+    /// The event's payload: an object whose shape depends on the type (clients show
+    /// whatever comes, so it is read as any JSON value).
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-    pub data: serde_json::Map<String, serde_json::Value>,
+    pub data: serde_json::Value,
+}
+
+/// A page of the event stream, and where the stream goes on.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EventStreamResponse {
+    /// Opaque: called again with it (and the same filters), the list continues after the
+    /// last event of this page, also with events raised later.
+    pub paging_token: String,
+    /// The events, oldest first.
+    pub events: Vec<EventResponse>,
 }
 
 /// The error body of every non-2xx answer (a project decision; clients also cope with none).
@@ -464,6 +477,21 @@ pub mod paths {
     /// `GET` or `DELETE` one diverted event; append `/resend` to `POST` it again.
     pub fn diverted_event(tenant: &TenantLocator, webhook: &Locator, event: &Locator) -> String {
         format!("/event/{tenant}/webhooks/{webhook}/diverted/{event}")
+    }
+
+    /// `GET` a page of the tenant's event stream.
+    pub fn events_list(tenant: &TenantLocator) -> String {
+        format!("/event/{tenant}/events/list")
+    }
+
+    /// `GET` one event.
+    pub fn event(tenant: &TenantLocator, event: &Locator) -> String {
+        format!("/event/{tenant}/events/{event}")
+    }
+
+    /// `GET` the events one request raised.
+    pub fn request_events(tenant: &TenantLocator, request: &Locator) -> String {
+        format!("/event/{tenant}/events/request/{request}")
     }
 }
 

@@ -95,7 +95,7 @@ impl AppState {
             request_id: self.next_locator(),
             timestamp: crate::timestamp::now(),
             kind,
-            data,
+            data: serde_json::Value::Object(data),
         };
         let stored = event.clone();
         let enqueued = self.db.call(move |c| delivery::raise_event(c, tenant, &stored)).await?;
