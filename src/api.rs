@@ -9,8 +9,8 @@ use gloo_net::http::{Method, RequestBuilder};
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use webhooks_api::{
-    paths, CreateWebhookRequest, DivertedEventResponse, ErrorBody, Locator, TenantLocator, UpdateWebhookRequest,
-    WebhookList, WebhookResponse,
+    paths, CreateWebhookRequest, DivertedEventResponse, ErrorBody, EventResponse, EventStreamResponse, Locator,
+    TenantLocator, UpdateWebhookRequest, WebhookList, WebhookResponse,
 };
 
 use crate::session::Connection;
@@ -26,6 +26,8 @@ pub const WEBHOOKS_WRITE: &str = "webhooks.write";
 pub const DIVERTED_RESEND: &str = "diverted-events.resend";
 /// The permission to delete a diverted event.
 pub const DIVERTED_DELETE: &str = "diverted-events.delete";
+/// The permission to read events (one, or a request's).
+pub const EVENTS_READ: &str = "events.read";
 
 /// What went wrong with a call.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -329,6 +331,27 @@ impl ApiClient {
         self.get::<WebhookList>(paths::list_webhooks(&tenant), query).await.map(|list| list.0)
     }
 
+    /// Every webhook of the tenant, a page of 1,000 at a time, up to `most`; and whether
+    /// there were more than that.
+    pub async fn all_webhooks(
+        &self,
+        tenant: TenantLocator,
+        most: usize,
+    ) -> Result<(Vec<WebhookResponse>, bool), ApiError> {
+        const PAGE: usize = 1000;
+        let mut all = Vec::new();
+        loop {
+            let query = [("offset", all.len().to_string()), ("count", PAGE.to_string())];
+            let page = self.list_webhooks(tenant, &query).await?;
+            let last = page.len() < PAGE;
+            all.extend(page);
+            if last || all.len() >= most {
+                let more = !last;
+                return Ok((all, more));
+            }
+        }
+    }
+
     /// `GET /event/{tenant}/webhooks/{locator}`: one webhook.
     pub async fn fetch_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<WebhookResponse, ApiError> {
         self.get(paths::webhook(&tenant, &locator), &[]).await
@@ -415,6 +438,36 @@ impl ApiClient {
         event: Locator,
     ) -> Result<(), ApiError> {
         self.send_empty(Method::DELETE, paths::diverted_event(&tenant, &webhook, &event)).await
+    }
+
+    /// `GET /event/{tenant}/events/list`: a page of the event stream (`query`: the window,
+    /// type, page size and paging token).
+    pub async fn list_events(
+        &self,
+        tenant: TenantLocator,
+        query: &[(&str, String)],
+    ) -> Result<EventStreamResponse, ApiError> {
+        self.get(paths::events_list(&tenant), query).await
+    }
+
+    /// `GET /event/{tenant}/events/{locator}`: one event.
+    pub async fn fetch_event(&self, tenant: TenantLocator, event: Locator) -> Result<EventResponse, ApiError> {
+        self.get(paths::event(&tenant, &event), &[]).await
+    }
+
+    /// `GET /event/{tenant}/events/request/{request}`: the events of one request, in order.
+    pub async fn request_events(
+        &self,
+        tenant: TenantLocator,
+        request: Locator,
+    ) -> Result<Vec<EventResponse>, ApiError> {
+        self.get(paths::request_events(&tenant, &request), &[]).await
+    }
+
+    /// Whether the API lacks the Events API (an older EC): its list answers 404.
+    pub async fn lacks_events_api(&self, tenant: TenantLocator) -> bool {
+        let probe = [("pageSize", "1".to_owned())];
+        matches!(self.list_events(tenant, &probe).await, Err(ApiError::NotFound(_)))
     }
 
     /// A call without a body whose answer's body does not matter.

@@ -66,6 +66,32 @@ pub fn absolute_time(rfc3339: &str) -> String {
     }
 }
 
+/// An RFC 3339 UTC time (`2026-11-30T09:00:00.000Z`) of Unix milliseconds.
+pub fn iso_time(ms: f64) -> String {
+    js_sys::Date::new(&ms.into()).to_iso_string().into()
+}
+
+/// The value of a `datetime-local` input (`2026-11-30T10:00`, the browser's time zone) for
+/// an RFC 3339 time; empty when it does not read.
+pub fn local_input_value(rfc3339: &str) -> String {
+    let Some(ms) = parse_time_ms(rfc3339) else { return String::new() };
+    let date = js_sys::Date::new(&ms.into());
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes()
+    )
+}
+
+/// The RFC 3339 UTC time of a `datetime-local` input's value (read in the browser's time
+/// zone); `None` when it does not read.
+pub fn from_local_input(value: &str) -> Option<String> {
+    parse_time_ms(value).map(iso_time)
+}
+
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 use leptos::prelude::*;
 
 use crate::components::event_type_picker::EventTypePicker;
-use crate::pages::{ConnectPage, EditWebhookPage, NewWebhookPage, WebhookDetailPage};
+use crate::pages::{
+    ConnectPage, EditWebhookPage, EventPage, EventTypesPage, EventsPage, NewWebhookPage, WebhookDetailPage,
+};
 
 /// Declares `$vis async fn $name(args) -> AnyView`, whose view's code goes into chunk
 /// `$chunk` (through the split point `$split`). If the chunk cannot be fetched, the view
@@ -132,6 +134,19 @@ lazy_route!(
 lazy_route!(
     /// `/connect`, in the `connect` chunk (signed-in administrators rarely open it).
     ConnectRoute, ConnectPage, connect, connect_view, connect_split
+);
+
+lazy_route!(
+    /// `/tenants/:tenant/events`, in the `events` chunk.
+    EventsRoute, EventsPage, events, events_view, events_split
+);
+lazy_route!(
+    /// `/tenants/:tenant/events/:locator`, in the `events` chunk too.
+    EventRoute, EventPage, events, event_view, event_split
+);
+lazy_route!(
+    /// `/tenants/:tenant/event-types`, in the `catalog` chunk.
+    EventTypesRoute, EventTypesPage, catalog, event_types_view, event_types_split
 );
 
 lazy_view!(

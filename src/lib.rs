@@ -8,6 +8,7 @@ pub mod api;
 pub mod bulk;
 mod components;
 pub mod config;
+pub mod events_query;
 pub mod form_model;
 pub mod format;
 mod lazy;
@@ -27,7 +28,9 @@ use crate::api::ApiClient;
 use crate::components::toast::Toasts;
 use crate::components::Shell;
 use crate::config::AppConfig;
-use crate::lazy::{ConnectRoute, EditWebhookRoute, NewWebhookRoute, WebhookDetailRoute};
+use crate::lazy::{
+    ConnectRoute, EditWebhookRoute, EventRoute, EventTypesRoute, EventsRoute, NewWebhookRoute, WebhookDetailRoute,
+};
 use crate::pages::{Home, NotFound, WebhookListPage};
 use leptos_router::Lazy;
 
@@ -62,6 +65,9 @@ pub fn App() -> impl IntoView {
                         path=path!("/tenants/:tenant/webhooks/:locator/edit")
                         view={Lazy::<EditWebhookRoute>::new()}
                     />
+                    <Route path=path!("/tenants/:tenant/events") view={Lazy::<EventsRoute>::new()} />
+                    <Route path=path!("/tenants/:tenant/events/:locator") view={Lazy::<EventRoute>::new()} />
+                    <Route path=path!("/tenants/:tenant/event-types") view={Lazy::<EventTypesRoute>::new()} />
                 </Routes>
             </Shell>
         </Router>

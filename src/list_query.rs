@@ -134,11 +134,7 @@ impl ListView {
         if self.page_size != DEFAULT_PAGE_SIZE {
             pairs.push(("size", self.page_size.to_string()));
         }
-        if pairs.is_empty() {
-            return String::new();
-        }
-        let encoded: Vec<String> = pairs.into_iter().map(|(k, v)| format!("{k}={}", encode(&v))).collect();
-        format!("?{}", encoded.join("&"))
+        query_string(&pairs)
     }
 
     /// The API's query: one row more than the page, to learn whether a next page exists.
@@ -179,6 +175,15 @@ impl ListView {
         let first = (self.page - 1) * self.page_size + 1;
         (first, first + rows as u32 - 1)
     }
+}
+
+/// `?k=v&…` for `pairs` (values percent-encoded), or nothing when there are none.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    format!("?{}", encoded.join("&"))
 }
 
 /// Percent-encodes a query value (RFC 3986 unreserved characters stay).

@@ -51,6 +51,21 @@ pub fn edit_webhook(tenant: impl Display, locator: Locator) -> String {
     format!("{}/edit", webhook(tenant, locator))
 }
 
+/// A tenant's events, with `query` (`""`, or `?…` from `EventsView::to_query`).
+pub fn events(tenant: impl Display, query: &str) -> String {
+    format!("/tenants/{tenant}/events{query}")
+}
+
+/// One event's page.
+pub fn event(tenant: impl Display, locator: Locator) -> String {
+    format!("/tenants/{tenant}/events/{locator}")
+}
+
+/// The catalog of event types, with what the tenant's webhooks receive.
+pub fn event_types(tenant: impl Display) -> String {
+    format!("/tenants/{tenant}/event-types")
+}
+
 /// The tenant in a path such as `/tenants/{tenant}/webhooks/…`.
 pub fn tenant_in_path(path: &str) -> Option<&str> {
     path.strip_prefix("/tenants/")?.split('/').next().filter(|tenant| !tenant.is_empty())
@@ -96,6 +111,9 @@ mod tests {
             webhook_tab(tenant, locator, DetailTab::Json, None),
             format!("/tenants/{TENANT}/webhooks/{WEBHOOK}?tab=json")
         );
+        assert_eq!(events(tenant, "?window=24h"), format!("/tenants/{TENANT}/events?window=24h"));
+        assert_eq!(event(tenant, locator), format!("/tenants/{TENANT}/events/{WEBHOOK}"));
+        assert_eq!(event_types(tenant), format!("/tenants/{TENANT}/event-types"));
     }
 
     #[test]

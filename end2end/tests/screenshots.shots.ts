@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { useTheme } from './fixtures/axe';
 import { ConnectPage } from './fixtures/connect-page';
-import { createWebhook, freshTenant, seededTenant } from './fixtures/server';
+import { createWebhook, freshTenant, raiseEvent, seededTenant } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
@@ -77,4 +77,39 @@ test('the create form, the review panel and the conflict view', async ({ page, r
   await expect(conflict).toBeVisible();
   await conflict.scrollIntoViewIfNeeded();
   await conflict.screenshot({ path: `${shots}/form-conflict-light.png` });
+});
+
+test('the events page, one event, and a diverted event with its payload', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1360, height: 900 });
+  const { tenant, token } = freshTenant();
+  await createWebhook(request, tenant, token, { name: 'Policy feed', url: 'https://feed.example.com/', eventTypes: ['policy.change.issue'] });
+  const groups: [string, Record<string, unknown>][][] = [
+    [['policy.change.issue', { policyLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T4V', transactionLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T50' }],
+     ['billing.invoice.generate', { invoiceLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T51', policyLocators: { items: ['01JD8Z6Q4V3N5K7M9P1R2S3T4V'], listCompleted: true } }]],
+    [['billing.payment.post', { paymentLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T52' }], ['billing.invoice.settle', { invoiceLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T51' }]],
+    [['claim.fnol.create', { claimLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T53' }]],
+  ];
+  let shown = '';
+  for (let round = 0; round < 6; round++) {
+    for (const group of groups) {
+      let requestId: string | undefined;
+      for (const [type, data] of group) {
+        const raised = await raiseEvent(request, tenant, { type, data, requestId });
+        requestId = raised.requestId;
+        if (!shown) shown = raised.locator;
+      }
+    }
+  }
+  await page.goto(`/tenants/${tenant}/events?window=15m#token=${token}`);
+  await expect(page.getByTestId('event-row')).toHaveCount(30);
+  await page.screenshot({ path: `${shots}/events-light.png` });
+  await page.goto(`/tenants/${tenant}/events/${shown}`);
+  await expect(page.getByTestId('receiving-webhooks')).toContainText('Policy feed');
+  await page.screenshot({ path: `${shots}/event-light.png`, fullPage: true });
+
+  const hook = await suspendedWebhook(request, 2);
+  await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted#token=${hook.token}`);
+  await page.getByRole('button', { name: `Open event ${hook.events[0]}` }).click();
+  await expect(page.getByTestId('diverted-payload').getByTestId('event-json')).toBeVisible();
+  await page.screenshot({ path: `${shots}/diverted-payload-light.png` });
 });

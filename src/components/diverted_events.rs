@@ -9,6 +9,7 @@ use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
 use crate::components::actions::ActionButton;
 use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
+use crate::components::event_view::DivertedEventPayload;
 use crate::components::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
@@ -390,6 +391,7 @@ fn EventDrawer(state: EventsState) -> impl IntoView {
                                 targets=Callback::new(move |()| vec![locator])
                             />
                         </div>
+                        <DivertedEventPayload tenant=state.tenant event=locator />
                     }
                 })
             })

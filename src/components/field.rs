@@ -133,7 +133,7 @@ pub fn TextField(
     /// Told every change as it is typed.
     on_input: Callback<String>,
     /// What is wrong with the value, if anything (shown, and the input marked invalid).
-    #[prop(into)]
+    #[prop(optional, into)]
     error: Signal<Option<String>>,
     /// Told when the input loses the focus (where a value is checked).
     #[prop(optional)]
@@ -178,7 +178,20 @@ pub fn TextField(
     }
 }
 
-/// A labelled `<select>` of `options` (value, label), with its error.
+/// A labelled group of choices (value, label) of a `<select>`.
+pub type OptionGroup = (String, Vec<(String, String)>);
+
+/// One `<option>` (value, label), selected while it is `value`.
+fn choice_view((key, text): (String, String), value: Signal<String>) -> impl IntoView {
+    let chosen = key.clone();
+    view! {
+        <option value=key selected=move || value.with(|v| *v == chosen)>
+            {text}
+        </option>
+    }
+}
+
+/// A labelled `<select>` of `options` (value, label), then `groups`, with its error.
 #[component]
 pub fn SelectField(
     /// The select's id, and the stem of its hint's and error's.
@@ -190,6 +203,9 @@ pub fn SelectField(
     /// The choices: each one's value and label.
     #[prop(into)]
     options: Signal<Vec<(String, String)>>,
+    /// More choices after `options`, in labelled groups (`<optgroup>`).
+    #[prop(optional, into)]
+    groups: Signal<Vec<OptionGroup>>,
     /// The value chosen.
     #[prop(into)]
     value: Signal<String>,
@@ -209,16 +225,16 @@ pub fn SelectField(
                 aria-describedby=ids
                 on:change=move |event| on_change.run(event_target_value(&event))
             >
+                {move || options.get().into_iter().map(|choice| choice_view(choice, value)).collect_view()}
                 {move || {
-                    options
+                    groups
                         .get()
                         .into_iter()
-                        .map(|(key, text)| {
-                            let chosen = key.clone();
+                        .map(|(group, choices)| {
                             view! {
-                                <option value=key selected=move || value.with(|v| *v == chosen)>
-                                    {text}
-                                </option>
+                                <optgroup label=group>
+                                    {choices.into_iter().map(|choice| choice_view(choice, value)).collect_view()}
+                                </optgroup>
                             }
                         })
                         .collect_view()

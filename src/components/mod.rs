@@ -5,6 +5,7 @@ pub mod confirm;
 pub mod diverted_events;
 mod error_panel;
 pub mod event_type_picker;
+pub mod event_view;
 pub mod field;
 pub mod header_editor;
 pub mod selection;

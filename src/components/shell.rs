@@ -78,7 +78,16 @@ pub fn Shell(children: Children) -> impl IntoView {
                     })
             }}
             <nav aria-label="Main" class="app-nav">
-                {move || tenant().map(|tenant| view! { <a href=routes::webhooks(tenant, "")>"Webhooks"</a> })}
+                {move || {
+                    tenant()
+                        .map(|tenant| {
+                            view! {
+                                <a href=routes::webhooks(&tenant, "")>"Webhooks"</a>
+                                <a href=routes::events(&tenant, "")>"Events"</a>
+                                <a href=routes::event_types(&tenant)>"Event types"</a>
+                            }
+                        })
+                }}
                 <a href=routes::CONNECT>"Connection"</a>
             </nav>
             <button type="button" class="theme-toggle" aria-pressed=move || dark().to_string() on:click=toggle_theme>

@@ -105,3 +105,29 @@ pub fn ToastRegion() -> impl IntoView {
         </div>
     }
 }
+
+/// A button that copies `text` and says so in a toast (`done`, e.g. "Copied the JSON.").
+#[component]
+pub fn CopyButton(
+    /// What is copied.
+    #[prop(into)]
+    text: String,
+    /// The visible label, e.g. "Copy JSON".
+    label: &'static str,
+    /// The toast once copied.
+    #[prop(into)]
+    done: String,
+    /// Its classes: "button", or "icon-button" beside a value.
+    #[prop(default = "button")]
+    class: &'static str,
+    /// The accessible name when the label alone is ambiguous ("Copy the URL of Invoices").
+    #[prop(optional)]
+    aria_label: Option<String>,
+) -> impl IntoView {
+    let toasts = use_toasts();
+    view! {
+        <button type="button" class=class aria-label=aria_label on:click=move |_| toasts.copy(&text, done.clone())>
+            {label}
+        </button>
+    }
+}

@@ -12,7 +12,7 @@ use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question
 use crate::components::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
-use crate::components::toast::{use_toasts, Toasts};
+use crate::components::toast::{use_toasts, CopyButton, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
 use crate::lazy::lazy_view;
 use crate::routes;
@@ -140,10 +140,6 @@ fn WebhookRow(state: TableState, webhook: WebhookResponse) -> impl IntoView {
     let hidden: Vec<String> = webhook.event_types.iter().skip(SHOWN_EVENT_TYPES).cloned().collect();
     let suspended_at = webhook.suspended_at.clone().filter(|_| webhook.suspended);
     let name = webhook.name.clone();
-    let copy = {
-        let (url, name) = (url.clone(), name.clone());
-        move |_| state.toasts.copy(&url, format!("Copied the URL of “{name}”."))
-    };
     view! {
         <tr data-testid="webhook-row" class:selected=move || state.selection.is_selected(locator)>
             <SelectCell selection=state.selection locator label=format!("Select {name}") />
@@ -154,9 +150,13 @@ fn WebhookRow(state: TableState, webhook: WebhookResponse) -> impl IntoView {
                 <span class="muted">{scheme}</span>
                 <strong>{host}</strong>
                 <span class="muted">{rest}</span>
-                <button type="button" class="icon-button" aria-label=format!("Copy the URL of {name}") on:click=copy>
-                    "Copy"
-                </button>
+                <CopyButton
+                    text=url.clone()
+                    label="Copy"
+                    done=format!("Copied the URL of “{name}”.")
+                    class="icon-button"
+                    aria_label=format!("Copy the URL of {name}")
+                />
             </td>
             <td class="event-types">
                 {shown.into_iter().map(|t| view! { <span class="chip">{t}</span> }).collect_view()}

@@ -1,6 +1,9 @@
 //! One module per route.
 
 mod connect;
+mod event_detail;
+mod event_types;
+mod events;
 mod home;
 mod not_found;
 mod webhook_detail;
@@ -8,6 +11,9 @@ mod webhook_edit;
 mod webhook_list;
 
 pub use connect::ConnectPage;
+pub use event_detail::EventPage;
+pub use event_types::EventTypesPage;
+pub use events::EventsPage;
 pub use home::Home;
 pub use not_found::NotFound;
 pub use webhook_detail::WebhookDetailPage;

@@ -10,7 +10,7 @@ use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
 use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
-use crate::components::toast::use_toasts;
+use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::ErrorPanel;
 use crate::form_model::{describe_policy, is_sensitive_header};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
@@ -199,16 +199,9 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
             }
             DetailTab::Json => {
                 let text = pretty_json(&raw);
-                let copy = text.clone();
                 view! {
                     <div class="actions">
-                        <button
-                            type="button"
-                            class="button"
-                            on:click=move |_| toasts.copy(&copy, "Copied the webhook's JSON.")
-                        >
-                            "Copy JSON"
-                        </button>
+                        <CopyButton text=text.clone() label="Copy JSON" done="Copied the webhook's JSON." />
                     </div>
                     <pre class="json" data-testid="raw-json" tabindex="0">
                         {text}
@@ -224,7 +217,6 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
 /// Every field of the webhook, grouped as in the form.
 #[component]
 fn Overview(webhook: WebhookResponse) -> impl IntoView {
-    let toasts = use_toasts();
     let locator = webhook.locator.to_string();
     let policy = describe_policy(&webhook.failure_handling);
     let triggers = webhook.failure_handling.triggers.join(", ");
@@ -241,13 +233,12 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
                     <dd>
                         <code>{locator.clone()}</code>
                         " "
-                        <button
-                            type="button"
+                        <CopyButton
+                            text=locator.clone()
+                            label="Copy locator"
+                            done="Copied the locator."
                             class="icon-button"
-                            on:click=move |_| toasts.copy(&locator, "Copied the locator.")
-                        >
-                            "Copy locator"
-                        </button>
+                        />
                     </dd>
                 </dl>
             </section>

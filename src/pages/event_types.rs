@@ -1,0 +1,273 @@
+//! `/tenants/:tenant/event-types`: EC's catalog of event types by service and group,
+//! searchable; per type what its `data` carries, which of the tenant's webhooks receive
+//! it, and a link to its recent events. Types that no enabled webhook receives are marked.
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use webhooks_api::catalog::{event_type_groups, EventTypeGroup};
+use webhooks_api::event_data::{data_schema, describe_field};
+use webhooks_api::{TenantLocator, WebhookResponse};
+
+use crate::api::{use_api, ApiError};
+use crate::components::event_type_picker::filter_groups;
+use crate::components::field::TextField;
+use crate::components::ErrorPanel;
+use crate::events_query::{receivers, EventsView};
+use crate::list_query::ListView;
+use crate::routes::{self, route_locator};
+use crate::status::WebhookStatus;
+
+/// The most webhooks read to count receivers (10 pages of 1,000).
+const COUNTED_WEBHOOKS: usize = 10_000;
+/// Receivers named per type; the rest are behind a link to the filtered list.
+const NAMED_RECEIVERS: usize = 3;
+
+/// The tenant's webhooks as far as they were read, or why they could not be.
+#[derive(Clone)]
+enum Webhooks {
+    /// The webhooks, and whether there were more than [`COUNTED_WEBHOOKS`].
+    Read(Vec<WebhookResponse>, bool),
+    /// The token may not list webhooks: the catalog shows without receivers.
+    NotAllowed(String),
+}
+
+/// The catalog with the tenant's receivers.
+#[component]
+pub fn EventTypesPage() -> impl IntoView {
+    let client = use_api();
+    let params = use_params_map();
+    let loaded = LocalResource::new(move || {
+        let tenant = params.with(|p| p.get("tenant").unwrap_or_default());
+        async move {
+            let tenant: TenantLocator = route_locator(&tenant)?;
+            let webhooks = match client.all_webhooks(tenant, COUNTED_WEBHOOKS).await {
+                Ok((webhooks, more)) => Webhooks::Read(webhooks, more),
+                Err(error @ ApiError::Forbidden { .. }) => Webhooks::NotAllowed(error.to_string()),
+                Err(error) => return Err(error),
+            };
+            Ok::<_, ApiError>((tenant, webhooks))
+        }
+    });
+    let body = move || {
+        Suspend::new(async move { loaded.await.map(|(tenant, webhooks)| view! { <Catalog tenant webhooks /> }) })
+    };
+    view! {
+        <section class="panel">
+            <h1>"Event types"</h1>
+            <p class="lead">
+                "The event types EC raises, by service and group: what each carries, which webhooks receive it, and its recent events."
+            </p>
+            <Transition fallback=|| {
+                view! {
+                    <p class="loading" role="status">
+                        "Loading the webhooks…"
+                    </p>
+                }
+            }>
+                <ErrorBoundary fallback=move |errors| {
+                    view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
+                }>{body}</ErrorBoundary>
+            </Transition>
+        </section>
+    }
+}
+
+/// The receivers of one type: each webhook's locator, name and status.
+type Receivers = BTreeMap<String, Vec<(webhooks_api::Locator, String, WebhookStatus, bool)>>;
+
+/// The searchable catalog.
+#[component]
+fn Catalog(tenant: TenantLocator, webhooks: Webhooks) -> impl IntoView {
+    let search = RwSignal::new(String::new());
+    let groups = StoredValue::new(event_type_groups());
+    let (by_type, note): (Option<Receivers>, Option<String>) = match &webhooks {
+        Webhooks::Read(webhooks, more) => {
+            let by_type = receivers(webhooks)
+                .into_iter()
+                .map(|(kind, list)| {
+                    let list = list
+                        .into_iter()
+                        .map(|w| (w.locator, w.name.clone(), WebhookStatus::of(w), w.enabled))
+                        .collect();
+                    (kind, list)
+                })
+                .collect();
+            let note = more
+                .then(|| format!("Receivers are counted among the first {COUNTED_WEBHOOKS} webhooks of this tenant."));
+            (Some(by_type), note)
+        }
+        Webhooks::NotAllowed(why) => (None, Some(format!("Which webhooks receive each type is not shown: {why}"))),
+    };
+    let by_type = StoredValue::new(by_type);
+    let unreceived = by_type.with_value(|by_type| {
+        by_type.as_ref().map(|by_type| {
+            groups.with_value(|groups| {
+                groups
+                    .iter()
+                    .flat_map(|g| &g.event_types)
+                    .filter(|t| !by_type.get(*t).is_some_and(|list| list.iter().any(|(_, _, _, on)| *on)))
+                    .count()
+            })
+        })
+    });
+    let shown = Memo::new(move |_| groups.with_value(|groups| filter_groups(groups, &search.get())));
+    view! {
+        {note
+            .map(|note| {
+                view! {
+                    <p class="notice" role="note">
+                        {note}
+                    </p>
+                }
+            })}
+        {unreceived
+            .map(|n| {
+                view! {
+                    <p data-testid="unreceived-count">
+                        {format!(
+                            "{n} of the catalog's types reach no enabled webhook of this tenant (marked “Not received”).",
+                        )}
+                    </p>
+                }
+            })}
+        <TextField
+            id="types-search"
+            label="Search event types"
+            kind="search"
+            value=search
+            on_input=Callback::new(move |text| search.set(text))
+        />
+        <For
+            each=move || shown.get()
+            key=|group| (group.service.clone(), group.group.clone(), group.event_types.len())
+            let:group
+        >
+            <TypeGroup tenant group by_type />
+        </For>
+        <Show when=move || shown.with(Vec::is_empty)>
+            <p class="empty">"No event type matches this search."</p>
+        </Show>
+    }
+}
+
+/// One group of the catalog, a row per type.
+#[component]
+fn TypeGroup(tenant: TenantLocator, group: EventTypeGroup, by_type: StoredValue<Option<Receivers>>) -> impl IntoView {
+    let title = format!("{} · {}", group.service, group.group);
+    view! {
+        <section class="type-group">
+            <h2>{title}</h2>
+            <table class="event-types-table">
+                <thead>
+                    <tr>
+                        <th scope="col">"Type"</th>
+                        <th scope="col">"Data"</th>
+                        <th scope="col">"Received by"</th>
+                        <th scope="col">
+                            <span class="sr-only">"Recent events"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    {group
+                        .event_types
+                        .into_iter()
+                        .map(|kind| {
+                            let receivers = by_type
+                                .with_value(|by_type| {
+                                    by_type.as_ref().map(|b| b.get(&kind).cloned().unwrap_or_default())
+                                });
+                            view! { <TypeRow tenant kind receivers /> }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </section>
+    }
+}
+
+/// One type: its name, its data's fields, its receivers, a link to its recent events.
+#[component]
+fn TypeRow(
+    tenant: TenantLocator,
+    kind: String,
+    /// The webhooks receiving it; `None` when they could not be read.
+    receivers: Option<Vec<(webhooks_api::Locator, String, WebhookStatus, bool)>>,
+) -> impl IntoView {
+    let fields = data_schema(&kind).map(|schema| schema.fields).unwrap_or_default();
+    let received = receivers.as_ref().map(|list| list.iter().any(|(_, _, _, enabled)| *enabled));
+    let recent = routes::events(tenant, &EventsView::recent(&kind).to_query());
+    let all_receivers =
+        routes::webhooks(tenant, &ListView { event_types: vec![kind.clone()], ..ListView::default() }.to_query());
+    view! {
+        <tr data-testid="event-type-row" class:unreceived=received == Some(false)>
+            <th scope="row">
+                <span class="mono">{kind.clone()}</span>
+                {(received == Some(false))
+                    .then(|| {
+                        view! {
+                            " "
+                            <span class="badge badge-muted">"Not received"</span>
+                        }
+                    })}
+            </th>
+            <td>
+                <details>
+                    <summary>{format!("{} field{}", fields.len(), if fields.len() == 1 { "" } else { "s" })}</summary>
+                    <ul class="data-schema">
+                        {fields
+                            .iter()
+                            .map(|(name, format)| {
+                                view! {
+                                    <li>
+                                        <code>{*name}</code>
+                                        ": "
+                                        {describe_field(name, *format)}
+                                    </li>
+                                }
+                            })
+                            .collect_view()}
+                    </ul>
+                </details>
+            </td>
+            <td>
+                {receivers
+                    .map(|list| {
+                        let count = list.len();
+                        let named = list
+                            .into_iter()
+                            .take(NAMED_RECEIVERS)
+                            .map(|(locator, name, status, _)| {
+                                view! {
+                                    <li>
+                                        <a href=routes::webhook(tenant, locator)>{name}</a>
+                                        " "
+                                        <span class=status.css_class()>{status.label()}</span>
+                                    </li>
+                                }
+                            })
+                            .collect_view();
+                        view! {
+                            <span>
+                                {match count {
+                                    0 => "No webhook".to_owned(),
+                                    1 => "1 webhook".to_owned(),
+                                    n => format!("{n} webhooks"),
+                                }}
+                            </span>
+                            <ul class="receiving">{named}</ul>
+                            {(count > NAMED_RECEIVERS)
+                                .then(|| view! { <a href=all_receivers.clone()>{format!("All {count}")}</a> })}
+                        }
+                    })}
+            </td>
+            <td>
+                <a href=recent aria-label=format!("Recent events of {kind}")>
+                    "Recent events"
+                </a>
+            </td>
+        </tr>
+    }
+}
