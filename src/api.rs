@@ -219,7 +219,7 @@ impl ApiClient {
     }
 
     async fn send_once(&self, call: &Call<'_>) -> Result<String, ApiError> {
-        let Some(connection) = self.connection.get_untracked() else {
+        let Some(connection) = self.connection.get_untracked().filter(|c| !c.token.is_empty()) else {
             self.sign_in_needed.set(true);
             return Err(ApiError::NotSignedIn);
         };

@@ -18,6 +18,32 @@ pub fn is_sensitive_header(name: &str) -> bool {
     SENSITIVE_NAMES.contains(&lower.as_str()) || SENSITIVE_WORDS.iter().any(|word| lower.contains(word))
 }
 
+/// What a masked secret shows.
+pub const MASK: &str = "••••••••";
+
+/// A webhook's JSON (as the API sent it) with its secrets masked: the values of secret
+/// headers, and signing secrets, of the endpoint and the alert endpoint. The text as it
+/// was when it is not a webhook's JSON.
+pub fn mask_secrets(json: &str) -> String {
+    let Ok(mut webhook) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_owned() };
+    let endpoints = [&["endpoint"][..], &["failureHandling", "alertEndpoint"][..]];
+    for path in endpoints {
+        let endpoint = path.iter().try_fold(&mut webhook, |value, key| value.get_mut(*key));
+        let Some(serde_json::Value::Object(endpoint)) = endpoint else { continue };
+        if let Some(secret) = endpoint.get_mut("secret").filter(|s| s.as_str().is_some_and(|s| !s.is_empty())) {
+            *secret = MASK.into();
+        }
+        if let Some(serde_json::Value::Object(headers)) = endpoint.get_mut("headers") {
+            for (_, values) in headers.iter_mut().filter(|(name, _)| is_sensitive_header(name)) {
+                if let serde_json::Value::Array(values) = values {
+                    values.iter_mut().for_each(|value| *value = MASK.into());
+                }
+            }
+        }
+    }
+    webhook.to_string()
+}
+
 /// A duration in milliseconds, read the short way: "500 ms", "1 s", "1.5 s", "2 min", "1 h", "1 day".
 pub fn duration_words(ms: i64) -> String {
     const UNITS: [(i64, &str); 4] = [(86_400_000, "day"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")];
@@ -189,6 +215,24 @@ mod tests {
         for name in ["Accept", "X-Env", "Content-Type", "X-Team"] {
             assert!(!is_sensitive_header(name), "{name}");
         }
+    }
+
+    #[test]
+    fn secrets_are_masked_in_the_raw_json() {
+        let raw = json!({
+            "name": "n",
+            "endpoint": {"url": "https://e", "headers": {"Authorization": ["Bearer a", "Bearer b"], "X-Env": ["prod"]}, "secret": "whsec_abc", "hmacEnabled": true},
+            "failureHandling": {"alertEndpoint": {"url": "https://a", "headers": {"X-Api-Key": ["k"]}, "secret": ""}, "triggers": []}
+        })
+        .to_string();
+        let masked: serde_json::Value = serde_json::from_str(&mask_secrets(&raw)).unwrap();
+        assert_eq!(masked["endpoint"]["headers"]["Authorization"], json!([MASK, MASK]));
+        assert_eq!(masked["endpoint"]["headers"]["X-Env"], json!(["prod"]));
+        assert_eq!(masked["endpoint"]["secret"], MASK);
+        assert_eq!(masked["failureHandling"]["alertEndpoint"]["headers"]["X-Api-Key"], json!([MASK]));
+        assert_eq!(masked["failureHandling"]["alertEndpoint"]["secret"], "", "nothing to hide");
+        assert_eq!(masked["name"], "n");
+        assert_eq!(mask_secrets("not json"), "not json");
     }
 
     #[test]

@@ -34,11 +34,11 @@ use crate::lazy::{
 use crate::pages::{Home, NotFound, WebhookListPage};
 use leptos_router::Lazy;
 
-/// The whole app: adopts a token handed over in the URL fragment, loads `config.json`,
+/// The whole app: takes a token handed over in the URL fragment, loads `config.json`,
 /// provides the API client and toasts, and routes.
 #[component]
 pub fn App() -> impl IntoView {
-    session::adopt_token_from_location();
+    let offered_token = session::take_token_from_location();
     let client = ApiClient::new(session::load_connection());
     let config = RwSignal::new(AppConfig::default());
     let toasts = Toasts::new();
@@ -54,7 +54,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <Shell>
+            <Shell offered_token>
                 <Routes fallback=NotFound>
                     <Route path=path!("/") view=Home />
                     <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} />

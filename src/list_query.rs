@@ -197,9 +197,14 @@ fn encode(value: &str) -> String {
         .collect()
 }
 
-/// A 1-based page number from the URL; 1 when absent or not a positive number.
+/// The highest page number a URL may ask for: a page's offset stays far within `u32`
+/// (1,000,000 pages of 100 rows).
+pub const MAX_PAGE: u32 = 1_000_000;
+
+/// A 1-based page number from the URL; 1 when absent or not a positive number, at most
+/// [`MAX_PAGE`].
 pub fn page_number(text: Option<String>) -> u32 {
-    text.and_then(|p| p.parse().ok()).filter(|p| *p >= 1).unwrap_or(1)
+    text.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(MAX_PAGE)
 }
 
 /// The sections of a webhook's detail page (`?tab=`).
@@ -361,6 +366,19 @@ mod tests {
         assert!(!view.cleared().is_filtered());
         assert_eq!(view.cleared().page_size, 100);
         assert_eq!(view.clone().first_page().page, 1);
+    }
+
+    #[test]
+    fn page_numbers_from_the_url_cannot_overflow() {
+        assert_eq!(page_number(Some("4294967295".into())), MAX_PAGE);
+        assert_eq!(page_number(Some("99999999999999999999".into())), 1, "not a u32: the first page");
+        assert_eq!(page_number(Some("-3".into())), 1);
+        let deep = ListView::from_query(|key| {
+            (key == "page").then(|| "4294967295".to_owned()).or_else(|| (key == "size").then(|| "100".to_owned()))
+        });
+        assert_eq!(deep.page, MAX_PAGE);
+        assert_eq!(deep.api_query()[0], ("offset", (u64::from(MAX_PAGE - 1) * 100).to_string()));
+        assert_eq!(deep.row_range(100), ((MAX_PAGE - 1) * 100 + 1, MAX_PAGE * 100));
     }
 
     #[test]

@@ -104,19 +104,51 @@ pub fn forget_token() {
     remove(local_storage(), TOKEN_KEY);
 }
 
-/// Moves a token from the address bar's fragment into `sessionStorage`, then drops the
-/// fragment from the address bar and history.
-pub fn adopt_token_from_location() {
-    let Some(window) = web_sys::window() else { return };
+/// What to do with a token handed over in a link (`#token=…`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenLink {
+    /// No session yet, or the same token: sign in with it.
+    SignIn(String),
+    /// Another session is open here: ask before replacing it with this token.
+    Ask(String),
+}
+
+impl TokenLink {
+    /// The decision for `offered` while `saved` is the session: a link never silently
+    /// replaces a different session.
+    pub fn decide(saved: Option<&Connection>, offered: String) -> Self {
+        match saved {
+            Some(saved) if saved.token != offered => Self::Ask(offered),
+            _ => Self::SignIn(offered),
+        }
+    }
+}
+
+/// Takes a token from the address bar's fragment, dropping the fragment from the address
+/// bar and history, and signs in with it unless another session is open here: then it
+/// is returned, to be offered first.
+pub fn take_token_from_location() -> Option<String> {
+    let window = web_sys::window()?;
     let location = window.location();
-    let Some(token) = location.hash().ok().as_deref().and_then(token_from_fragment) else { return };
-    let base_url = load_connection().map(|c| c.base_url).unwrap_or_default();
-    save_connection(&Connection { base_url, token, remember: false });
+    let offered = location.hash().ok().as_deref().and_then(token_from_fragment)?;
     let without_fragment =
         format!("{}{}", location.pathname().unwrap_or_default(), location.search().unwrap_or_default());
     if let Ok(history) = window.history() {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without_fragment));
     }
+    match TokenLink::decide(load_connection().as_ref(), offered) {
+        TokenLink::SignIn(token) => {
+            sign_in_here(token);
+            None
+        }
+        TokenLink::Ask(token) => Some(token),
+    }
+}
+
+/// Signs in this tab with `token` (kept in `sessionStorage`), with the saved base URL.
+pub fn sign_in_here(token: String) {
+    let base_url = load_connection().map(|c| c.base_url).unwrap_or_default();
+    save_connection(&Connection { base_url, token, remember: false });
 }
 
 /// Remembers a tenant as the last one opened and among the recent ones.
@@ -168,6 +200,14 @@ mod tests {
         assert_eq!(pushed.len(), MAX_RECENT_TENANTS);
         assert_eq!(pushed[0], "new");
         assert!(!pushed.contains(&(MAX_RECENT_TENANTS - 1).to_string()));
+    }
+
+    #[test]
+    fn a_link_never_silently_replaces_another_session() {
+        let saved = Connection { base_url: String::new(), token: "mine".into(), remember: true };
+        assert_eq!(TokenLink::decide(None, "link".into()), TokenLink::SignIn("link".into()));
+        assert_eq!(TokenLink::decide(Some(&saved), "mine".into()), TokenLink::SignIn("mine".into()));
+        assert_eq!(TokenLink::decide(Some(&saved), "link".into()), TokenLink::Ask("link".into()));
     }
 
     #[test]

@@ -100,10 +100,18 @@ test('diverted events: drawer, resend and delete one, then a selection with one 
   await expect(report).toContainText('Resend: 2 succeeded, 0 failed.');
 });
 
-test('the raw JSON is what the API returns', async ({ page, request }) => {
+test('the raw JSON is what the API returns, its secrets masked until revealed', async ({ page, request }) => {
   const hook = await suspendedWebhook(request, 1);
   await openDetail(page, hook, '?tab=json');
-  const shown = JSON.parse(await page.getByTestId('raw-json').innerText());
+  const raw = page.getByTestId('raw-json');
+  await expect(raw).toContainText('"Authorization": [\n');
+  await expect(raw).not.toContainText('s3cr3t-value');
+  const masked = JSON.parse(await raw.innerText());
+  expect(masked.endpoint.headers.Authorization).toEqual(['••••••••']);
+  expect(masked.endpoint.headers['X-Env']).toEqual(['prod']);
+  await page.getByRole('button', { name: 'Reveal secrets' }).click();
+  await expect(raw).toContainText('Bearer s3cr3t-value');
+  const shown = JSON.parse(await raw.innerText());
   const api = await (await request.get(`/event/${hook.tenant}/webhooks/${hook.locator}`, { headers: { Authorization: `Bearer ${hook.token}` } })).json();
   expect(shown).toEqual(api);
   await expect(page.getByRole('button', { name: 'Copy JSON' })).toBeVisible();

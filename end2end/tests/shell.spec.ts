@@ -92,6 +92,9 @@ test('a 401 mid-session leads to the connection page and back to where the user 
   await expect(page).toHaveURL(/\/connect\?next=/);
   const connect = new ConnectPage(page);
   await expect(connect.tenant).toHaveValue(tenant);
+  // The refused token is forgotten, not kept for the next visit.
+  expect(await page.evaluate(() => sessionStorage.getItem('webhooks.token'))).toBeNull();
+  await expect(connect.token).toHaveValue('');
   await connect.token.fill(token);
   await connect.connect.click();
   await expect(page).toHaveURL(`/tenants/${tenant}/webhooks`);
@@ -113,6 +116,28 @@ test('a deep link opened without a session asks to sign in, then goes there', as
   await connect.connect.click();
   await expect(page).toHaveURL(`/tenants/${tenant}/webhooks/${hook.locator}/edit`);
   await expect(page.getByRole('heading', { name: 'Edit “Deep edit”' })).toBeVisible();
+});
+
+test('a token link never silently replaces another session: it asks, naming the tenant', async ({ page }) => {
+  const mine = freshTenant();
+  const theirs = freshTenant();
+  const list = new WebhookListPage(page);
+  await list.openWithToken(mine.tenant, mine.token);
+  await expect(page.getByTestId('current-tenant')).toContainText(mine.tenant);
+
+  await page.goto(`/tenants/${theirs.tenant}/webhooks#token=${theirs.token}`);
+  const dialog = page.getByRole('dialog', { name: "Sign in with this link's token?" });
+  await expect(dialog).toContainText(`a token for tenant ${theirs.tenant}`);
+  await expect(dialog).toContainText(`tenant ${mine.tenant}`);
+  expect(page.url()).not.toContain(theirs.token);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  expect(await page.evaluate(() => sessionStorage.getItem('webhooks.token'))).toBe(mine.token);
+
+  await page.goto(`/tenants/${theirs.tenant}/webhooks#token=${theirs.token}`);
+  await page.getByRole('dialog').getByRole('button', { name: "Use the link's token" }).click();
+  await expect(page.getByTestId('empty-list')).toBeVisible();
+  expect(await page.evaluate(() => sessionStorage.getItem('webhooks.token'))).toBe(theirs.token);
+  expect(page.url()).not.toContain(theirs.token);
 });
 
 test('a deep link works on reload', async ({ page, request }) => {

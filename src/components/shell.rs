@@ -6,23 +6,33 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_navigate};
 
 use crate::api::use_api;
+use crate::components::confirm::{ConfirmDialog, Confirmation, Question};
 use crate::components::toast::ToastRegion;
 use crate::config::use_config;
 use crate::routes::{self, tenant_in_path};
+use crate::session;
 use crate::theme::Theme;
 
-/// Header, progress bar, main region and toasts around the routed page.
+/// Header, progress bar, main region and toasts around the routed page; and the question
+/// whether to use `offered_token`, a link's token, in place of the session open here.
 #[component]
-pub fn Shell(children: Children) -> impl IntoView {
+pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView {
     let client = use_api();
     let config = use_config();
     let location = use_location();
     let navigate = use_navigate();
 
     // A 401, or a page opened without a session: to the connection page, then back here.
+    // A token the API refused is forgotten, here and on the device.
     Effect::new(move |_| {
         if client.sign_in_needed.get() {
             client.sign_in_needed.set(false);
+            session::forget_token();
+            client.connection.update(|connection| {
+                if let Some(connection) = connection {
+                    connection.token.clear();
+                }
+            });
             let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
             if !here.starts_with(routes::CONNECT) {
                 navigate(&routes::connect_then(&here), Default::default());
@@ -38,6 +48,29 @@ pub fn Shell(children: Children) -> impl IntoView {
         }
         path
     });
+
+    let link_question = RwSignal::new(offered_token.map(|token| {
+        let link_tenant = tenant_in_path(&location.pathname.get_untracked()).unwrap_or("(not named)").to_owned();
+        let open_tenant = session::last_tenant().unwrap_or_else(|| "another tenant".to_owned());
+        let remembered = client.connection.with_untracked(|c| c.as_ref().is_some_and(|c| c.remember));
+        let forgotten = if remembered { " The token remembered on this device is then forgotten." } else { "" };
+        Confirmation {
+            question: Question {
+                title: "Sign in with this link's token?".to_owned(),
+                message: format!(
+                    "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
+                ),
+                confirm_label: "Use the link's token".to_owned(),
+            },
+            on_confirm: Callback::new(move |()| {
+                session::sign_in_here(token.clone());
+                // Everything loaded so far was loaded as the other session.
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().reload();
+                }
+            }),
+        }
+    }));
 
     let theme = RwSignal::new(Theme::current());
     theme.get_untracked().apply(false);
@@ -105,6 +138,7 @@ pub fn Shell(children: Children) -> impl IntoView {
             {children()}
         </main>
         <ToastRegion />
+        <ConfirmDialog pending=link_question />
     }
 }
 

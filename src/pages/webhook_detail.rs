@@ -12,7 +12,7 @@ use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
 use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::ErrorPanel;
-use crate::form_model::{describe_policy, is_sensitive_header};
+use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::list_query::{page_number, DetailTab};
 use crate::routes::{self, route_webhook};
@@ -197,20 +197,41 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
                 }
                     .into_any()
             }
-            DetailTab::Json => {
-                let text = pretty_json(&raw);
-                view! {
-                    <div class="actions">
-                        <CopyButton text=text.clone() label="Copy JSON" done="Copied the webhook's JSON." />
-                    </div>
-                    <pre class="json" data-testid="raw-json" tabindex="0">
-                        {text}
-                    </pre>
-                }
-                    .into_any()
-            }
+            DetailTab::Json => view! { <RawJson raw=raw.clone() /> }.into_any(),
         }}
         <ConfirmDialog pending=confirm />
+    }
+}
+
+/// The webhook exactly as the API sent it, indented, its secrets masked until revealed;
+/// Copy copies what is shown.
+#[component]
+fn RawJson(raw: String) -> impl IntoView {
+    let masked = pretty_json(&mask_secrets(&raw));
+    let plain = pretty_json(&raw);
+    let has_secrets = masked != plain;
+    let revealed = RwSignal::new(false);
+    let shown = Memo::new(move |_| if revealed.get() { plain.clone() } else { masked.clone() });
+    view! {
+        <div class="actions">
+            {has_secrets
+                .then(|| {
+                    view! {
+                        <button
+                            type="button"
+                            class="button"
+                            aria-pressed=move || revealed.get().to_string()
+                            on:click=move |_| revealed.update(|r| *r = !*r)
+                        >
+                            {move || if revealed.get() { "Hide secrets" } else { "Reveal secrets" }}
+                        </button>
+                    }
+                })}
+            {move || view! { <CopyButton text=shown.get() label="Copy JSON" done="Copied the webhook's JSON." /> }}
+        </div>
+        <pre class="json" data-testid="raw-json" tabindex="0">
+            {shown}
+        </pre>
     }
 }
 
@@ -303,9 +324,7 @@ fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoV
                         .map(|(name, values)| {
                             let secret = is_sensitive_header(&name);
                             let revealed = RwSignal::new(!secret);
-                            let shown = move || {
-                                if revealed.get() { values.join(", ") } else { "••••••••".to_owned() }
-                            };
+                            let shown = move || { if revealed.get() { values.join(", ") } else { MASK.to_owned() } };
                             view! {
                                 <li>
                                     <code>{name.clone()}</code>
