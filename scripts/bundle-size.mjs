@@ -6,7 +6,7 @@ import { join, extname } from 'node:path';
 import { brotliSize } from './wasm-release.mjs';
 
 /** Largest allowed brotli size of the first load (HTML + JS + wasm + CSS + config), in bytes. */
-const FIRST_LOAD_BROTLI_BUDGET_BYTES = 250_000;
+const FIRST_LOAD_BROTLI_BUDGET_BYTES = 210_000;
 const SHIPPED_EXTENSIONS = new Set(['.html', '.js', '.wasm', '.css', '.json']);
 /** The main module is `<name>_bg.wasm` (wasm-bindgen); any other wasm is a lazy chunk. */
 const isLazyChunk = (name) => name.endsWith('.wasm') && !name.endsWith('_bg.wasm');

@@ -60,7 +60,8 @@ struct ServeArgs {
     /// Where the dashboard is opened, for the URL printed by --demo.
     #[arg(long, default_value = "http://127.0.0.1:8080")]
     dashboard_url: String,
-    /// Also serve a built dashboard from this directory (index.html for unknown paths).
+    /// Also serve a built dashboard (dist/) from this directory: precompressed .br/.gz,
+    /// cache headers, index.html for paths that name no file.
     #[arg(long)]
     static_dir: Option<PathBuf>,
     /// Development routes: POST /dev/{tenantLocator}/events raises an event.

@@ -171,27 +171,6 @@ async fn serves_health_and_its_openapi_document() {
 }
 
 #[tokio::test]
-async fn serves_the_dashboard_with_deep_links_but_api_paths_stay_json() {
-    let dist = tempfile::tempdir().unwrap();
-    std::fs::write(dist.path().join("index.html"), "<!DOCTYPE html><title>app</title>").unwrap();
-    std::fs::write(dist.path().join("app.js"), "console.log(1)").unwrap();
-    let server = TestServer::start_with(webhooks_server::RouterOptions {
-        static_dir: Some(dist.path().to_owned()),
-        ..Default::default()
-    })
-    .await;
-    let get = |path: &str| server.client.get(format!("{}{path}", server.base)).send();
-    for deep_link in ["/", "/tenants/x/webhooks", "/tenants/x/webhooks/01JD8Z6Q4V3N5K7M9P1R2S3T4V/edit"] {
-        let response = get(deep_link).await.unwrap();
-        assert_eq!(response.status(), StatusCode::OK, "{deep_link}");
-        assert!(response.text().await.unwrap().contains("<title>app</title>"), "{deep_link}");
-    }
-    assert_eq!(get("/app.js").await.unwrap().text().await.unwrap(), "console.log(1)");
-    let (status, body) = error_of(get("/event/nothing/here").await.unwrap()).await;
-    assert_eq!((status, body.http_status), (StatusCode::NOT_FOUND, 404));
-}
-
-#[tokio::test]
 async fn too_many_requests_from_one_token_get_429_with_retry_after() {
     let dir = tempfile::tempdir().unwrap();
     let db = webhooks_server::db::Db::open(&dir.path().join("limited.sqlite3")).unwrap();

@@ -10,6 +10,7 @@
 mod dev;
 mod diverted;
 mod extract;
+mod static_files;
 mod webhooks;
 
 use std::num::NonZeroU32;
@@ -20,12 +21,10 @@ use std::time::{Duration, Instant};
 use axum::extract::{DefaultBodyLimit, Request};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
-use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::{ServeDir, ServeFile};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
@@ -116,7 +115,7 @@ impl AppState {
 pub struct RouterOptions {
     /// Browser origins allowed to call the API (CORS); none: same origin only.
     pub cors_origins: Vec<HeaderValue>,
-    /// A built dashboard (`dist/`) to serve, with `index.html` for unknown paths.
+    /// A built dashboard (`dist/`) to serve as a static host would (`static_files.rs`).
     pub static_dir: Option<PathBuf>,
     /// Development routes: `POST /dev/{tenantLocator}/events` raises an event.
     pub dev: bool,
@@ -178,22 +177,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         )
     };
     let app = match &options.static_dir {
-        Some(dir) => {
-            let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
-            api.fallback(move |request: Request| {
-                let files = files.clone();
-                async move {
-                    // Unknown API paths still answer JSON 404s; any other path is the app.
-                    if request.uri().path().starts_with("/event/") {
-                        return unknown_api_path().await.into_response();
-                    }
-                    match files.oneshot(request).await {
-                        Ok(response) => response.into_response(),
-                        Err(never) => match never {},
-                    }
-                }
-            })
-        }
+        Some(dir) => static_files::serve(api, dir),
         None => api,
     };
     app.layer(middleware::from_fn(log_request)).with_state(state)
