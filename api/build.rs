@@ -37,9 +37,8 @@ fn event_data() -> String {
     let json = std::fs::read_to_string("data/event-data.json").expect("data/event-data.json is readable");
     let data: BTreeMap<String, Entry> =
         serde_json::from_str(&json).expect("data/event-data.json is type → {schema, fields}");
-    let mut source = String::from(
-        "/// event type, schema, fields (name, format), sorted.\npub static DATA: &[(&str, &str, &[(&str, Format)])] = &[\n",
-    );
+    let mut source =
+        String::from("/// event type, schema, fields (name, format), sorted.\npub static DATA: &[Entry] = &[\n");
     for (event_type, entry) in &data {
         let fields: Vec<String> = entry
             .fields

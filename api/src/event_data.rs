@@ -2,9 +2,12 @@
 //! turned into a static table by `build.rs`): the fields of its schema and their formats.
 
 mod generated {
-    use super::Format;
+    use super::{Entry, Format};
     include!(concat!(env!("OUT_DIR"), "/event_data.rs"));
 }
+
+/// A row of the table: event type, schema name, fields (name, format).
+type Entry = (&'static str, &'static str, &'static [(&'static str, Format)]);
 
 /// The format of a field of an event's `data`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
