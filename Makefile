@@ -18,7 +18,7 @@ test: setup-test
 	$(MAKE) --no-print-directory lint unit site size e2e summary
 
 ## make bench: measurements, not tests (prints figures beside their goals, never fails on one).
-# Server: the two examples. Size: the wasm's largest items (scripts/wasm-top.sh, twiggy)
+# Server: the three examples. Size: the wasm's largest items (scripts/wasm-top.sh, twiggy)
 # and the size floor of the stack beside the first load (scripts/size-floor.mjs).
 # Browser: the release dist/ served by the optimised server (server-release) with 100,000
 # webhooks, measured in Chromium (scripts/bench-browser.sh, end2end/bench/).
@@ -26,6 +26,7 @@ BENCH_SERVER := target/server-release/webhooks-server
 bench: setup-test site
 	cargo run --quiet --profile server-release -p webhooks-server --example load
 	cargo run --quiet --profile server-release -p webhooks-server --example delivery_load
+	cargo run --quiet --profile server-release -p webhooks-server --example events_load
 	cargo build --quiet --profile server-release -p webhooks-server
 	scripts/wasm-top.sh
 	$(RELEASE_WASM_ENV) node scripts/size-floor.mjs

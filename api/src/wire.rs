@@ -1,4 +1,4 @@
-//! The JSON shapes of the Webhooks and Diverted Events API (camelCase on the wire).
+//! The JSON shapes of the Webhooks, Diverted Events and Events API (camelCase on the wire).
 //!
 //! Responses tolerate unknown fields (a later EC version adds some). Requests skip
 //! every field that is `None` or, for collections the contract makes optional, empty.
@@ -424,15 +424,15 @@ pub struct EventResponse {
     pub data: serde_json::Value,
 }
 
-/// A page of the event stream, and where the stream goes on.
+/// A page of a tenant's event stream (`GET …/events/list`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct EventStreamResponse {
-    /// Opaque: called again with it (and the same filters), the list continues after the
-    /// last event of this page, also with events raised later.
+    /// Opaque; sent back with the same filters, the stream continues after the last event
+    /// of this page, including events raised later. Present on every page, also an empty one.
     pub paging_token: String,
-    /// The events, oldest first.
+    /// The events, oldest first (locator order).
     pub events: Vec<EventResponse>,
 }
 
@@ -479,7 +479,8 @@ pub mod paths {
         format!("/event/{tenant}/webhooks/{webhook}/diverted/{event}")
     }
 
-    /// `GET` a page of the tenant's event stream.
+    /// `GET` a page of a tenant's event stream; add `startTimestamp`, `endTimestamp`, `type`,
+    /// `pageSize` and `pagingToken` as query parameters.
     pub fn events_list(tenant: &TenantLocator) -> String {
         format!("/event/{tenant}/events/list")
     }
@@ -489,7 +490,7 @@ pub mod paths {
         format!("/event/{tenant}/events/{event}")
     }
 
-    /// `GET` the events one request raised.
+    /// `GET` the events raised by one request, oldest first.
     pub fn request_events(tenant: &TenantLocator, request: &Locator) -> String {
         format!("/event/{tenant}/events/request/{request}")
     }
@@ -532,6 +533,37 @@ mod tests {
         let b: WebhookList = serde_json::from_value(wrapped).unwrap();
         assert_eq!(a.0.len(), 1);
         assert_eq!(a, b);
+    }
+
+    #[test]
+    fn event_stream_tolerates_unknown_fields() {
+        let page: EventStreamResponse = serde_json::from_value(serde_json::json!({
+            "pagingToken": "opaque",
+            "events": [{"locator": "01JD8Z6Q4V3N5K7M9P1R2S3T4V", "userLocator": "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a",
+                "requestId": "01JD8Z6Q4V3N5K7M9P1R2S3T4W", "timestamp": "2026-11-27T10:15:30Z",
+                "type": "policy.change.issue", "data": {}, "someFutureField": 1}],
+            "listCompleted": false
+        }))
+        .unwrap();
+        assert_eq!(page.paging_token, "opaque");
+        assert_eq!(page.events[0].kind, "policy.change.issue");
+        let back = serde_json::to_value(&page).unwrap();
+        assert_eq!(back.as_object().unwrap().keys().collect::<Vec<_>>(), ["events", "pagingToken"]);
+    }
+
+    #[test]
+    fn event_paths() {
+        let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
+        let locator: Locator = "01JD8Z6Q4V3N5K7M9P1R2S3T4V".parse().unwrap();
+        assert_eq!(paths::events_list(&tenant), "/event/3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a/events/list");
+        assert_eq!(
+            paths::event(&tenant, &locator),
+            "/event/3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a/events/01JD8Z6Q4V3N5K7M9P1R2S3T4V"
+        );
+        assert_eq!(
+            paths::request_events(&tenant, &locator),
+            "/event/3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a/events/request/01JD8Z6Q4V3N5K7M9P1R2S3T4V"
+        );
     }
 
     #[test]

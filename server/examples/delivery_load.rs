@@ -43,7 +43,8 @@ async fn main() {
     let started = Instant::now();
     let mut raised = HashMap::new();
     for _ in 0..EVENTS {
-        let (event, _) = state.raise_event(tenant, "bench.event".into(), serde_json::Map::new()).await.unwrap();
+        let (event, _) =
+            state.raise_event(tenant, "bench.event".into(), serde_json::Map::new(), None, None).await.unwrap();
         raised.insert(event.locator, Instant::now());
     }
     let total = (ENDPOINTS * EVENTS) as usize;

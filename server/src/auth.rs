@@ -17,7 +17,7 @@ use crate::timestamp;
 pub struct Grant(String);
 
 /// Every permission the API checks, as Socotra writes them.
-pub const ALL_GRANTS: [&str; 7] = [
+pub const ALL_GRANTS: [&str; 9] = [
     "webhooks.read",
     "webhooks.list",
     "webhooks.write",
@@ -25,6 +25,8 @@ pub const ALL_GRANTS: [&str; 7] = [
     "diverted-events.list",
     "diverted-events.resend",
     "diverted-events.delete",
+    "events.read",
+    "events.list",
 ];
 
 impl Grant {

@@ -142,19 +142,17 @@ impl Wake {
     }
 }
 
-/// Stores an event and enqueues one delivery for each enabled webhook of the tenant that
-/// subscribes to its type (suspended ones too: the engine diverts for them). Returns how
-/// many deliveries were enqueued.
+/// Stores an event at the end of its tenant's stream (which may give it a later locator,
+/// and sets its timestamp: `stream::append`) and enqueues one delivery for each enabled
+/// webhook of the tenant that subscribes to its type (suspended ones too: the engine
+/// diverts for them). Returns how many deliveries were enqueued.
 pub fn raise_event(
     connection: &mut Connection,
     tenant: TenantLocator,
-    event: &EventResponse,
+    event: &mut EventResponse,
 ) -> Result<usize, StoreError> {
     let transaction = connection.transaction()?;
-    transaction.execute(
-        "INSERT INTO events (tenant, locator, body) VALUES (?1, ?2, ?3)",
-        params![tenant.to_string(), event.locator.to_string(), serde_json::to_string(event)?],
-    )?;
+    crate::stream::append(&transaction, tenant, event)?;
     let webhooks: Vec<String> = transaction
         .prepare_cached(
             "SELECT locator FROM webhooks WHERE tenant = ?1 AND enabled = 1 AND instr(event_types, ?2) > 0 ORDER BY locator",

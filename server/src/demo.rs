@@ -1,4 +1,5 @@
-//! The demo tenant: seeded once with varied webhooks, and an admin token per start.
+//! The demo tenant: seeded once with varied webhooks and a history of events
+//! (`demo_events`), and an admin token per start.
 
 use std::collections::BTreeSet;
 
@@ -17,11 +18,6 @@ use crate::{store, timestamp};
 pub const DEMO_TENANT: &str = "6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d";
 /// Where the demo's webhook receiver listens; some demo webhooks point there.
 pub const DEMO_RECEIVER: &str = "127.0.0.1:8082";
-/// How often the demo raises an event.
-const DEMO_EVENT_EVERY: std::time::Duration = std::time::Duration::from_secs(12);
-/// The event types the demo raises, in turn (each reaches a receiver-backed webhook).
-const DEMO_EVENTS: [&str; 4] =
-    ["policy.change.issue", "billing.invoice.generate", "claim.fnol.create", "document.ready"];
 const SEEDED_KEY: &str = "demo.seeded";
 
 /// One demo webhook, before it becomes a request.
@@ -336,6 +332,7 @@ const SEEDS: &[Seed] = &[
 /// Seeds the demo tenant once (later starts leave it as the user changed it).
 pub fn seed(connection: &mut Connection, now: OffsetDateTime) -> Result<TenantLocator, StoreError> {
     let tenant: TenantLocator = DEMO_TENANT.parse().expect("the demo tenant is a UUID");
+    crate::demo_events::seed_history(connection, tenant, now)?;
     if store::setting(connection, SEEDED_KEY)?.is_some() {
         return Ok(tenant);
     }
@@ -414,19 +411,9 @@ pub fn seed_many(
     Ok(transaction.commit()?)
 }
 
-/// Raises one of [`DEMO_EVENTS`] in the demo tenant every few seconds, so that the demo
-/// shows deliveries, retries, diverted events and a suspension happening.
+/// Raises the demo's live events (`demo_events`) in the demo tenant, for as long as the server runs.
 pub async fn generate_events(state: crate::AppState) {
-    let tenant: TenantLocator = DEMO_TENANT.parse().expect("the demo tenant is a UUID");
-    for n in 0usize.. {
-        tokio::time::sleep(DEMO_EVENT_EVERY).await;
-        let kind = DEMO_EVENTS[n % DEMO_EVENTS.len()];
-        let mut data = serde_json::Map::new();
-        data.insert("demo".into(), serde_json::Value::from(n));
-        if let Err(error) = state.raise_event(tenant, kind.to_owned(), data).await {
-            tracing::warn!(error = &error as &dyn std::error::Error, "the demo could not raise an event");
-        }
-    }
+    crate::demo_events::generate(state, DEMO_TENANT.parse().expect("the demo tenant is a UUID")).await;
 }
 
 /// Issues a token for the demo tenant with every permission.

@@ -1,16 +1,18 @@
 //! Reference implementation of the Socotra EC Webhooks API on axum and SQLite.
 //!
 //! `main.rs` parses the command line; [`http`] holds the routes and handlers,
-//! [`store`] and [`auth`] the SQL, [`db`] the connection and migrations.
+//! [`store`], [`stream`] and [`auth`] the SQL, [`db`] the connection and migrations.
 
 pub mod auth;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod demo_events;
 pub mod error;
 pub mod http;
 pub mod receiver;
 pub mod store;
+pub mod stream;
 pub mod timestamp;
 
 use std::future::Future;

@@ -135,8 +135,18 @@ pub fn get_webhook(
     tenant: TenantLocator,
     locator: Locator,
 ) -> Result<Option<WebhookResponse>, StoreError> {
+    json_body(connection, "SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2", tenant, locator)
+}
+
+/// The JSON `body` that `sql` selects for a tenant (`?1`) and a locator (`?2`), decoded.
+pub fn json_body<T: serde::de::DeserializeOwned>(
+    connection: &Connection,
+    sql: &str,
+    tenant: TenantLocator,
+    locator: Locator,
+) -> Result<Option<T>, StoreError> {
     let body: Option<String> = connection
-        .prepare_cached("SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2")?
+        .prepare_cached(sql)?
         .query_row(params![tenant.to_string(), locator.to_string()], |row| row.get(0))
         .optional()?;
     Ok(body.map(|body| serde_json::from_str(&body)).transpose()?)

@@ -38,6 +38,9 @@ fn every_call(tenant: TenantLocator, webhook: Locator, event: Locator) -> Vec<Ca
         call(Method::POST, format!("{diverted}/resend"), &["diverted-events.resend"], None),
         call(Method::DELETE, diverted, &["diverted-events.delete"], None),
         call(Method::DELETE, hook, &["webhooks.write"], None),
+        call(Method::GET, format!("/event/{tenant}/events/list"), &["events.read", "events.list"], None),
+        call(Method::GET, format!("/event/{tenant}/events/{event}"), &["events.read"], None),
+        call(Method::GET, format!("/event/{tenant}/events/request/{event}"), &["events.read"], None),
     ]
 }
 
@@ -49,11 +52,20 @@ async fn send(server: &TestServer, call: &Call, token: &str) -> reqwest::Respons
     request.send().await.unwrap()
 }
 
-/// A tenant with one webhook and one diverted event of it.
+/// A tenant with one webhook, one event (its own request) and that event diverted.
 async fn seeded(server: &TestServer) -> (TenantLocator, String, Locator, Locator) {
     let (tenant, token) = server.tenant_with_token();
     let webhook = server.create(tenant, &token, json!({"name": "w", "endpoint": {"url": "https://e.com"}})).await;
     let event = Locator::from_ulid(ulid::Ulid::generate());
+    let mut raised = webhooks_api::EventResponse {
+        locator: event,
+        user_locator: uuid::Uuid::nil(),
+        request_id: event,
+        timestamp: String::new(),
+        kind: "a.b".into(),
+        data: serde_json::Value::Object(serde_json::Map::new()),
+    };
+    server.db.blocking(|c| webhooks_server::stream::append(c, tenant, &mut raised)).unwrap();
     let diverted = DivertedEventResponse {
         event_locator: event,
         request_locator: event,
@@ -111,7 +123,11 @@ async fn another_tenants_token_is_403_and_its_locators_are_404() {
     }
     // A's locators under B's tenant: they do not exist there.
     for call in every_call(tenant_b, webhook_a, event_a) {
-        if call.path.ends_with("/list") || call.method == Method::POST && call.path.ends_with("/webhooks") {
+        // Lists, a create and a request's events name no locator of A that could be missing.
+        if call.path.ends_with("/list")
+            || call.method == Method::POST && call.path.ends_with("/webhooks")
+            || call.path.contains("/events/request/")
+        {
             continue;
         }
         let (status, _) = error_of(send(&server, &call, &token_b).await).await;
@@ -120,6 +136,12 @@ async fn another_tenants_token_is_403_and_its_locators_are_404() {
     let listed: Vec<webhooks_api::WebhookResponse> =
         server.get(&format!("/event/{tenant_b}/webhooks/list"), &token_b).await;
     assert!(listed.iter().all(|w| w.locator != webhook_a));
+    let stream: webhooks_api::EventStreamResponse =
+        server.get(&format!("/event/{tenant_b}/events/list"), &token_b).await;
+    assert!(stream.events.iter().all(|e| e.locator != event_a));
+    let request: Vec<webhooks_api::EventResponse> =
+        server.get(&format!("/event/{tenant_b}/events/request/{event_a}"), &token_b).await;
+    assert!(request.is_empty(), "another tenant's request has no events here");
 }
 
 #[tokio::test]
@@ -149,6 +171,9 @@ async fn malformed_path_locators_are_400_after_authentication() {
         (format!("/event/not-a-uuid/webhooks/{webhook}"), "tenantLocator"),
         (format!("/event/{tenant}/webhooks/not-a-ulid"), "webhookLocator"),
         (format!("/event/{tenant}/webhooks/{webhook}/diverted/xyz"), "eventLocator"),
+        ("/event/not-a-uuid/events/list".to_owned(), "tenantLocator"),
+        (format!("/event/{tenant}/events/01JD8Z6Q4V3N5K7M9P1R2S3T4"), "eventLocator"),
+        (format!("/event/{tenant}/events/request/nope"), "requestLocator"),
     ];
     for (path, field) in cases {
         let (status, body) = error_of(server.call(Method::GET, &path, &token).send().await.unwrap()).await;

@@ -165,7 +165,7 @@ async fn serves_health_and_its_openapi_document() {
     assert_eq!(health.text().await.unwrap(), "ok");
     let document: serde_json::Value =
         server.client.get(format!("{}/openapi.json", server.base)).send().await.unwrap().json().await.unwrap();
-    assert_eq!(document["paths"].as_object().unwrap().len(), 7);
+    assert_eq!(document["paths"].as_object().unwrap().len(), 10);
     assert!(document["components"]["schemas"]["WebhookResponse"].is_object());
     assert!(document["paths"]["/event/{tenantLocator}/webhooks/{webhookLocator}"]["patch"].is_object());
 }

@@ -120,7 +120,8 @@ fn parse_page_parameter(page: &mut Page, key: &str, value: &str, errors: &mut BT
     true
 }
 
-fn invalid_parameters(errors: BTreeMap<String, String>) -> Result<(), ApiFailure> {
+/// A 400 naming every bad query parameter, if there is one.
+pub(super) fn invalid_parameters(errors: BTreeMap<String, String>) -> Result<(), ApiFailure> {
     if errors.is_empty() {
         Ok(())
     } else {

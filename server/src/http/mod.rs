@@ -1,6 +1,6 @@
 //! The HTTP surface: the state handlers share, the router and its middleware.
 //!
-//! Each resource is a file of handlers (`webhooks.rs`, `diverted.rs`) whose
+//! Each resource is a file of handlers (`webhooks.rs`, `diverted.rs`, `events.rs`) whose
 //! `#[utoipa::path]` attributes give both the routes and their OpenAPI entries, so
 //! `/openapi.json` cannot drift from what is served; each `routes()` is merged by `api()`
 //! here, so a new resource is a new file and a line there. `extract.rs` holds what the
@@ -9,6 +9,7 @@
 
 mod dev;
 mod diverted;
+mod events;
 mod extract;
 mod static_files;
 mod webhooks;
@@ -81,23 +82,31 @@ impl AppState {
     }
 
     /// Raises an event in a tenant: stores it and enqueues its deliveries (the dev intake
-    /// and the demo's event generator).
+    /// and the demo's event generator). Without a request, the event is its own request;
+    /// without a user, the user is the nil UUID.
     pub async fn raise_event(
         &self,
         tenant: TenantLocator,
         kind: String,
         data: serde_json::Map<String, serde_json::Value>,
+        request: Option<Locator>,
+        user: Option<uuid::Uuid>,
     ) -> Result<(EventResponse, usize), StoreError> {
-        let event = EventResponse {
+        let mut event = EventResponse {
             locator: self.next_locator(),
-            user_locator: uuid::Uuid::nil(),
-            request_id: self.next_locator(),
-            timestamp: crate::timestamp::now(),
+            user_locator: user.unwrap_or_default(),
+            request_id: request.unwrap_or_else(|| self.next_locator()),
+            timestamp: String::new(), // the stream sets it with the final locator
             kind,
             data: serde_json::Value::Object(data),
         };
-        let stored = event.clone();
-        let enqueued = self.db.call(move |c| delivery::raise_event(c, tenant, &stored)).await?;
+        let (event, enqueued) = self
+            .db
+            .call(move |c| {
+                let enqueued = delivery::raise_event(c, tenant, &mut event)?;
+                Ok((event, enqueued))
+            })
+            .await?;
         self.wake_engine();
         Ok((event, enqueued))
     }
@@ -123,7 +132,7 @@ pub struct RouterOptions {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Socotra EC Webhooks API (reference server)", description = "The Webhooks and Diverted Events API of Socotra Enterprise Core, as this project's contract describes it."),
+    info(title = "Socotra EC Webhooks API (reference server)", description = "The Webhooks, Diverted Events and Events API of Socotra Enterprise Core, as this project's contract describes it."),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),
     security(("bearer" = []))
@@ -145,7 +154,7 @@ impl utoipa::Modify for BearerAuth {
 
 /// The API's routes with their OpenAPI document: one line per resource file.
 fn api() -> (Router<AppState>, utoipa::openapi::OpenApi) {
-    let event = OpenApiRouter::new().merge(webhooks::routes()).merge(diverted::routes());
+    let event = OpenApiRouter::new().merge(webhooks::routes()).merge(diverted::routes()).merge(events::routes());
     OpenApiRouter::with_openapi(ApiDoc::openapi()).nest("/event", event).split_for_parts()
 }
 
@@ -227,6 +236,9 @@ mod tests {
         assert_eq!(
             paths,
             [
+                "/event/{tenantLocator}/events/list",
+                "/event/{tenantLocator}/events/request/{requestLocator}",
+                "/event/{tenantLocator}/events/{eventLocator}",
                 "/event/{tenantLocator}/webhooks",
                 "/event/{tenantLocator}/webhooks/list",
                 "/event/{tenantLocator}/webhooks/{webhookLocator}",

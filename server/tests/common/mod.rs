@@ -79,7 +79,7 @@ pub fn tenant() -> TenantLocator {
 }
 
 /// Every grant the server knows, comma-separated.
-pub const ALL_GRANTS: &str = "webhooks.read,webhooks.list,webhooks.write,diverted-events.read,diverted-events.list,diverted-events.resend,diverted-events.delete";
+pub const ALL_GRANTS: &str = "webhooks.read,webhooks.list,webhooks.write,diverted-events.read,diverted-events.list,diverted-events.resend,diverted-events.delete,events.read,events.list";
 
 impl TestServer {
     /// A new tenant with an all-permissions token.
