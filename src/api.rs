@@ -15,6 +15,9 @@ use webhooks_api::{
 
 use crate::session::Connection;
 
+/// The API's largest page of webhooks (`count`).
+pub const WHOLE_PAGE: usize = 1000;
+
 /// How long a call may take before it is abandoned.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
 /// The longest `Retry-After` that a read waits out by itself before one retry.
@@ -38,6 +41,15 @@ pub enum ApiError {
     /// The request never got an answer.
     #[error("The API could not be reached ({0}). Check your network and that the API's address on the connection page is right, then try again.")]
     Network(String),
+    /// No answer from an API on another origin than the dashboard's: the network, or (most
+    /// often) its CORS settings, which the page cannot tell apart.
+    #[error("The API at {origin} could not be reached ({detail}). It is on another origin than this dashboard, so if your network is fine its CORS settings probably do not allow this dashboard's origin: ask its operator to allow it, or serve the dashboard and the API from one origin (README: “Hosting dist/”, one origin that proxies /event/ to EC).")]
+    CrossOrigin {
+        /// The API's origin.
+        origin: String,
+        /// What the browser said.
+        detail: String,
+    },
     /// No answer within [`TIMEOUT`].
     #[error("The API did not answer within 15 seconds. It may be overloaded or unreachable; try again in a moment.")]
     Timeout,
@@ -248,7 +260,8 @@ impl ApiClient {
         }
         .map_err(|error| ApiError::Network(error.to_string()))?;
         let outcome = async {
-            let response = request.send().await.map_err(|error| ApiError::Network(error.to_string()))?;
+            let response =
+                request.send().await.map_err(|error| unreachable(&connection.base_url, error.to_string()))?;
             let status = response.status();
             let retry_after = parse_retry_after(response.headers().get("retry-after").as_deref());
             let text = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
@@ -263,7 +276,7 @@ impl ApiClient {
             timer.clear();
         }
         match outcome {
-            Err(ApiError::Network(_)) if timed_out.get() => Err(ApiError::Timeout),
+            Err(ApiError::Network(_) | ApiError::CrossOrigin { .. }) if timed_out.get() => Err(ApiError::Timeout),
             Err(ApiError::Unauthorized) => {
                 self.sign_in_needed.set(true);
                 Err(ApiError::Unauthorized)
@@ -295,7 +308,7 @@ impl ApiClient {
     }
 
     async fn get<T: DeserializeOwned>(&self, path: String, query: &[(&str, String)]) -> Result<T, ApiError> {
-        decode(&self.send(Call { method: Method::GET, path, query, body: None }).await?)
+        decode(&self.get_text(path, query).await?)
     }
 
     async fn send_json<T: DeserializeOwned>(
@@ -331,41 +344,28 @@ impl ApiClient {
         self.get::<WebhookList>(paths::list_webhooks(&tenant), query).await.map(|list| list.0)
     }
 
-    /// Every webhook of the tenant, a page of 1,000 at a time, up to `most`; and whether
-    /// there were more than that.
+    /// Every webhook of the tenant, a page of [`WHOLE_PAGE`] at a time, after `first` (its
+    /// first page), up to `most`; and whether there may be more than that.
     pub async fn all_webhooks(
         &self,
         tenant: TenantLocator,
+        first: Vec<WebhookResponse>,
         most: usize,
     ) -> Result<(Vec<WebhookResponse>, bool), ApiError> {
-        const PAGE: usize = 1000;
-        let mut all = Vec::new();
-        loop {
-            let query = [("offset", all.len().to_string()), ("count", PAGE.to_string())];
+        let mut full = first.len() == WHOLE_PAGE;
+        let mut all = first;
+        while full && all.len() < most {
+            let query = [("offset", all.len().to_string()), ("count", WHOLE_PAGE.to_string())];
             let page = self.list_webhooks(tenant, &query).await?;
-            let last = page.len() < PAGE;
+            full = page.len() == WHOLE_PAGE;
             all.extend(page);
-            if last || all.len() >= most {
-                let more = !last;
-                return Ok((all, more));
-            }
         }
+        Ok((all, full))
     }
 
     /// `GET /event/{tenant}/webhooks/{locator}`: one webhook.
     pub async fn fetch_webhook(&self, tenant: TenantLocator, locator: Locator) -> Result<WebhookResponse, ApiError> {
         self.get(paths::webhook(&tenant, &locator), &[]).await
-    }
-
-    /// One webhook, with the body exactly as the API sent it (the detail page's raw JSON).
-    pub async fn fetch_webhook_with_body(
-        &self,
-        tenant: TenantLocator,
-        locator: Locator,
-    ) -> Result<(WebhookResponse, String), ApiError> {
-        let path = paths::webhook(&tenant, &locator);
-        let body = self.send(Call { method: Method::GET, path, query: &[], body: None }).await?;
-        Ok((decode(&body)?, body))
     }
 
     /// `POST /event/{tenant}/webhooks`: creates a webhook.
@@ -467,7 +467,14 @@ impl ApiClient {
     /// Whether the API lacks the Events API (an older EC): its list answers 404.
     pub async fn lacks_events_api(&self, tenant: TenantLocator) -> bool {
         let probe = [("pageSize", "1".to_owned())];
-        matches!(self.list_events(tenant, &probe).await, Err(ApiError::NotFound(_)))
+        matches!(self.get_text(paths::events_list(&tenant), &probe).await, Err(ApiError::NotFound(_)))
+    }
+
+    /// `GET` `path` with `query`: the body as the API sent it, for [`decode`] to read where
+    /// the code that uses it lives (a page's chunk), so that a page's data can be fetched
+    /// before its code has arrived.
+    pub async fn get_text(&self, path: String, query: &[(&str, String)]) -> Result<String, ApiError> {
+        self.send(Call { method: Method::GET, path, query, body: None }).await
     }
 
     /// A call without a body whose answer's body does not matter.
@@ -476,7 +483,74 @@ impl ApiClient {
     }
 }
 
-fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+/// A GET that a page needs, started as soon as its route is chosen (before the page's code
+/// has arrived) and again when what it depends on (the route's parameters) changes. It
+/// holds the body as the API sent it, for the page to read with [`decode`]: one type for
+/// every page, so that starting it early adds little to the first load.
+#[derive(Clone, Copy)]
+pub struct Prefetch(LocalResource<Result<Option<Fetched>, ApiError>>);
+
+/// A request to prefetch: its path and query (`None`: nothing to fetch).
+pub type Request = Option<(String, Vec<(&'static str, String)>)>;
+
+/// A prefetched answer, with the query that asked for it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Fetched {
+    /// The query as sent (a stream's later pages repeat it).
+    pub query: Vec<(&'static str, String)>,
+    /// The body as the API sent it.
+    pub body: String,
+}
+
+impl Prefetch {
+    /// Starts `request` (made from the route, reading its signals) and follows it.
+    pub fn start(request: impl Fn() -> Result<Request, ApiError> + Send + Sync + 'static) -> Self {
+        let client = use_api();
+        Self(LocalResource::new(move || {
+            let request = request();
+            async move {
+                match request? {
+                    Some((path, query)) => Ok(Some(Fetched { body: client.get_text(path, &query).await?, query })),
+                    None => Ok(None),
+                }
+            }
+        }))
+    }
+
+    /// The answer, once it has come (`None` when there was nothing to fetch); tracked.
+    pub async fn fetched(self) -> Result<Option<Fetched>, ApiError> {
+        self.0.await
+    }
+
+    /// The body of a request that is always made, once it has come; tracked.
+    pub async fn body(self) -> Result<String, ApiError> {
+        Ok(self.0.await?.map(|fetched| fetched.body).unwrap_or_default())
+    }
+
+    /// Fetches again.
+    pub fn refetch(self) {
+        self.0.refetch();
+    }
+}
+
+/// A call that got no answer: [`ApiError::CrossOrigin`] when the API is on another origin
+/// than the page (where a CORS refusal looks exactly like this), else a network error.
+fn unreachable(base_url: &str, detail: String) -> ApiError {
+    let page = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    match cross_origin(base_url, &page) {
+        Some(origin) => ApiError::CrossOrigin { origin, detail },
+        None => ApiError::Network(detail),
+    }
+}
+
+/// The API's origin when `base_url` is on another origin than `page_origin`.
+pub fn cross_origin(base_url: &str, page_origin: &str) -> Option<String> {
+    let origin = crate::config::origin_of(base_url);
+    (!origin.is_empty() && !origin.eq_ignore_ascii_case(page_origin)).then_some(origin)
+}
+
+/// Reads an answer's body as `T`.
+pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
     serde_json::from_str(text).map_err(|error| ApiError::UnreadableBody(error.to_string()))
 }
 
@@ -550,6 +624,22 @@ mod tests {
         assert_eq!(ApiError::from_status(429, Some(7), ""), ApiError::RateLimited { retry_after_seconds: Some(7) });
         assert!(ApiError::from_status(429, Some(7), "").to_string().contains("Try again in 7 s"));
         assert!(ApiError::from_status(503, None, "").to_string().contains("try again in a moment"));
+    }
+
+    #[test]
+    fn an_unreachable_api_on_another_origin_points_to_cors() {
+        assert_eq!(cross_origin("", "https://console.example.com"), None, "same origin");
+        assert_eq!(cross_origin("https://console.example.com/api", "https://console.example.com"), None);
+        assert_eq!(
+            cross_origin("https://API.sandbox.socotra.com", "https://console.example.com"),
+            Some("https://api.sandbox.socotra.com".to_owned())
+        );
+        let error = ApiError::CrossOrigin {
+            origin: "https://api.example.com".into(),
+            detail: "TypeError: Failed to fetch".into(),
+        };
+        let message = error.to_string();
+        assert!(message.contains("CORS settings") && message.contains("Hosting dist/"), "{message}");
     }
 
     #[test]

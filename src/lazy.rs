@@ -14,7 +14,8 @@ use leptos::prelude::*;
 
 use crate::components::event_type_picker::EventTypePicker;
 use crate::pages::{
-    ConnectPage, EditWebhookPage, EventPage, EventTypesPage, EventsPage, NewWebhookPage, WebhookDetailPage,
+    ConnectPage, EditWebhookData, EditWebhookPage, EventPage, EventPageData, EventTypesData, EventTypesPage,
+    EventsData, EventsPage, NewWebhookData, NewWebhookPage, WebhookDetailData, WebhookDetailPage,
 };
 
 /// Declares `$vis async fn $name(args) -> AnyView`, whose view's code goes into chunk
@@ -99,12 +100,38 @@ pub(crate) fn load_failed(retry: std::sync::Arc<Reload>) -> AnyView {
 pub(crate) use lazy_view;
 
 /// Declares a lazy route `$route` showing `$page`, whose code goes into chunk `$chunk`.
+/// With `$data`, the route's `data()` starts the page's requests (`$data::load()`) as
+/// soon as the route is chosen, while the chunk is being fetched (its `preload`), and
+/// the page gets them: no request waits for the code that shows its answer.
 macro_rules! lazy_route {
+    ($(#[$doc:meta])* $route:ident, $page:ident, $data:ident, $chunk:ident,
+     $view_fn:ident, $split:ident, $preload:ident, $preload_split:ident) => {
+        lazy_view!(
+            $view_fn, $split, $chunk, preload $preload $preload_split,
+            (data: $data) => view! { <$page data /> }
+        );
+
+        $(#[$doc])*
+        pub struct $route($data);
+
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route($data::load())
+            }
+
+            async fn view(this: Self) -> AnyView {
+                $view_fn(this.0).await
+            }
+
+            async fn preload() {
+                $preload().await
+            }
+        }
+    };
     ($(#[$doc:meta])* $route:ident, $page:ident, $chunk:ident, $view_fn:ident, $split:ident) => {
         lazy_view!($view_fn, $split, $chunk, () => view! { <$page /> });
 
         $(#[$doc])*
-        #[derive(Debug)]
         pub struct $route;
 
         impl leptos_router::LazyRoute for $route {
@@ -121,33 +148,56 @@ macro_rules! lazy_route {
 
 lazy_route!(
     /// `/tenants/:tenant/webhooks/new`, in the `webhook_form` chunk.
-    NewWebhookRoute, NewWebhookPage, webhook_form, new_webhook_view, new_webhook_split
+    NewWebhookRoute, NewWebhookPage, NewWebhookData, webhook_form,
+    new_webhook_view, new_webhook_split, preload_new_webhook, preload_new_webhook_split
 );
 lazy_route!(
     /// `/tenants/:tenant/webhooks/:locator/edit`, in the `webhook_form` chunk too.
-    EditWebhookRoute, EditWebhookPage, webhook_form, edit_webhook_view, edit_webhook_split
+    EditWebhookRoute, EditWebhookPage, EditWebhookData, webhook_form,
+    edit_webhook_view, edit_webhook_split, preload_edit_webhook, preload_edit_webhook_split
 );
 lazy_route!(
     /// `/tenants/:tenant/webhooks/:locator`, in the `webhook_detail` chunk.
-    WebhookDetailRoute, WebhookDetailPage, webhook_detail, webhook_detail_view, webhook_detail_split
+    WebhookDetailRoute, WebhookDetailPage, WebhookDetailData, webhook_detail,
+    webhook_detail_view, webhook_detail_split, preload_webhook_detail, preload_webhook_detail_split
 );
 lazy_route!(
     /// `/connect`, in the `connect` chunk (signed-in administrators rarely open it).
     ConnectRoute, ConnectPage, connect, connect_view, connect_split
 );
-
 lazy_route!(
     /// `/tenants/:tenant/events`, in the `events` chunk.
-    EventsRoute, EventsPage, events, events_view, events_split
+    EventsRoute, EventsPage, EventsData, events, events_view, events_split, preload_events, preload_events_split
 );
 lazy_route!(
     /// `/tenants/:tenant/events/:locator`, in the `events` chunk too.
-    EventRoute, EventPage, events, event_view, event_split
+    EventRoute, EventPage, EventPageData, events, event_view, event_split, preload_event, preload_event_split
 );
 lazy_route!(
     /// `/tenants/:tenant/event-types`, in the `catalog` chunk.
-    EventTypesRoute, EventTypesPage, catalog, event_types_view, event_types_split
+    EventTypesRoute, EventTypesPage, EventTypesData, catalog,
+    event_types_view, event_types_split, preload_event_types, preload_event_types_split
 );
+
+/// Fetches, one after the other, the chunks of the pages a user reaches from the list and
+/// from a webhook (its page, the form, the events pages), once per visit, so that opening
+/// one waits for no code. Called at idle time after a page's first paint; without the
+/// `split` feature there is nothing to fetch.
+pub fn preload_pages() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    request_idle_callback(|| {
+        leptos::task::spawn_local(async {
+            preload_webhook_detail().await;
+            preload_edit_webhook().await;
+            preload_events().await;
+            preload_event_types().await;
+        })
+    });
+}
 
 lazy_view!(
     /// The list filter's event-type picker, in the `event_types` chunk: most visits to the

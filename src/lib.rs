@@ -39,7 +39,12 @@ use leptos_router::Lazy;
 #[component]
 pub fn App() -> impl IntoView {
     let offered_token = session::take_token_from_location();
-    let client = ApiClient::new(session::load_connection());
+    let connection = session::load_connection();
+    // A page that needs a session, opened without one, starts at the connection page.
+    if connection.is_none() {
+        session::send_to_sign_in();
+    }
+    let client = ApiClient::new(connection);
     let config = RwSignal::new(AppConfig::default());
     let toasts = Toasts::new();
     provide_context(client);

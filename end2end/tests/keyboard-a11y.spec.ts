@@ -94,6 +94,8 @@ for (const theme of ['light', 'dark'] as const) {
 
     const suspended = await suspendedWebhook(request, 1);
     await page.goto(`/tenants/${suspended.tenant}/webhooks/${suspended.locator}?tab=json#token=${suspended.token}`);
+    // A link with another tenant's token asks before replacing the session.
+    await page.getByRole('dialog').getByRole('button', { name: "Use the link's token" }).click();
     await expect(page.getByTestId('raw-json')).toContainText('"suspended": true');
     await expectAccessible(page, `raw JSON (${theme})`);
     await page.getByTestId('suspension-banner').getByRole('button', { name: 'Unsuspend' }).click();

@@ -68,6 +68,24 @@ test.describe('connection page', () => {
     await expect(page).toHaveURL('/connect');
   });
 
+  test('an API on another origin that gives no answer points to CORS and the hosting section', async ({ page }) => {
+    const { tenant, token } = freshTenant();
+    const elsewhere = 'https://ec.example.test';
+    await page.route('**/config.json', (route) =>
+      route.fulfill({ json: { apiBaseUrl: '', environments: [{ name: 'Elsewhere', apiBaseUrl: elsewhere }] } }),
+    );
+    // Nothing may leave the machine: the call is refused before it goes out.
+    await page.route(`${elsewhere}/**`, (route) => route.abort('failed'));
+    const connect = new ConnectPage(page);
+    await connect.open();
+    await page.getByLabel('Environment').selectOption(elsewhere);
+    await connect.fill(token, tenant);
+    await connect.test.click();
+    await expect(connect.outcome).toContainText(`The API at ${elsewhere} could not be reached`);
+    await expect(connect.outcome).toContainText('CORS settings');
+    await expect(connect.outcome).toContainText('Hosting dist/');
+  });
+
   test('fields are checked as the user leaves them', async ({ page }) => {
     const connect = new ConnectPage(page);
     await connect.open();

@@ -3,9 +3,9 @@
 //! page (and back) after a 401 or a call made before sign-in.
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_location, use_navigate};
+use leptos_router::hooks::use_location;
 
-use crate::api::use_api;
+use crate::api::{use_api, ApiClient};
 use crate::components::confirm::{ConfirmDialog, Confirmation, Question};
 use crate::components::toast::ToastRegion;
 use crate::config::use_config;
@@ -20,10 +20,12 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
     let client = use_api();
     let config = use_config();
     let location = use_location();
-    let navigate = use_navigate();
 
-    // A 401, or a page opened without a session: to the connection page, then back here.
-    // A token the API refused is forgotten, here and on the device.
+    // A 401, or a call without a session: to the connection page, then back here. A token
+    // the API refused is forgotten, here and on the device. The connection page is loaded
+    // afresh: a route change while the router still loads a lazy page's chunk can leave
+    // the page empty (leptos_router 0.8 finishes the first load over it), and a form with
+    // unsaved edits gets to ask before it goes.
     Effect::new(move |_| {
         if client.sign_in_needed.get() {
             client.sign_in_needed.set(false);
@@ -35,7 +37,9 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
             });
             let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
             if !here.starts_with(routes::CONNECT) {
-                navigate(&routes::connect_then(&here), Default::default());
+                if let Some(window) = web_sys::window() {
+                    let _ = window.location().replace(&routes::connect_then(&here));
+                }
             }
         }
     });
@@ -49,28 +53,18 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
         path
     });
 
-    let link_question = RwSignal::new(offered_token.map(|token| {
-        let link_tenant = tenant_in_path(&location.pathname.get_untracked()).unwrap_or("(not named)").to_owned();
-        let open_tenant = session::last_tenant().unwrap_or_else(|| "another tenant".to_owned());
-        let remembered = client.connection.with_untracked(|c| c.as_ref().is_some_and(|c| c.remember));
-        let forgotten = if remembered { " The token remembered on this device is then forgotten." } else { "" };
-        Confirmation {
-            question: Question {
-                title: "Sign in with this link's token?".to_owned(),
-                message: format!(
-                    "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
-                ),
-                confirm_label: "Use the link's token".to_owned(),
-            },
-            on_confirm: Callback::new(move |()| {
-                session::sign_in_here(token.clone());
-                // Everything loaded so far was loaded as the other session.
-                if let Some(window) = web_sys::window() {
-                    let _ = window.location().reload();
-                }
-            }),
-        }
-    }));
+    // A link's token, when another session is open here: asked about first.
+    let link_question =
+        RwSignal::new(offered_token.map(|token| link_confirmation(client, &location.pathname.get_untracked(), token)));
+    // A token link opened in this tab while the app runs changes only the fragment.
+    let hash_change =
+        window_event_listener(leptos::ev::hashchange, move |_| match session::take_token_from_location() {
+            Some(token) => {
+                link_question.set(Some(link_confirmation(client, &location.pathname.get_untracked(), token)))
+            }
+            None => reload(),
+        });
+    on_cleanup(move || hash_change.remove());
 
     let theme = RwSignal::new(Theme::current());
     theme.get_untracked().apply(false);
@@ -139,6 +133,35 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
         </main>
         <ToastRegion />
         <ConfirmDialog pending=link_question />
+    }
+}
+
+/// Reloads the page: what was loaded so far was loaded as another session.
+fn reload() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().reload();
+    }
+}
+
+/// Whether to sign this tab in with a link's `token` (for the tenant of `path`) in place
+/// of the session open here.
+fn link_confirmation(client: ApiClient, path: &str, token: String) -> Confirmation {
+    let link_tenant = tenant_in_path(path).unwrap_or("(not named)").to_owned();
+    let open_tenant = session::last_tenant().unwrap_or_else(|| "another tenant".to_owned());
+    let remembered = client.connection.with_untracked(|c| c.as_ref().is_some_and(|c| c.remember));
+    let forgotten = if remembered { " The token remembered on this device is then forgotten." } else { "" };
+    Confirmation {
+        question: Question {
+            title: "Sign in with this link's token?".to_owned(),
+            message: format!(
+                "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
+            ),
+            confirm_label: "Use the link's token".to_owned(),
+        },
+        on_confirm: Callback::new(move |()| {
+            session::sign_in_here(token.clone());
+            reload();
+        }),
     }
 }
 

@@ -14,7 +14,7 @@ use crate::components::selection::{
 };
 use crate::components::toast::{use_toasts, CopyButton, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
-use crate::lazy::lazy_view;
+use crate::lazy::{lazy_view, preload_pages};
 use crate::routes;
 use crate::status::WebhookStatus;
 
@@ -88,7 +88,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
     // An animation frame's callback runs before that frame is painted; a timeout set from
     // it, after. Then the rest of the rows, and the actions' chunk, so that a row menu or
     // the bulk bar opens with its items at once (a keyboard user's Tab after Enter must
-    // find them).
+    // find them); then, at idle time, the chunks of the pages reached from here.
     request_animation_frame(move || {
         set_timeout(
             move || {
@@ -96,6 +96,7 @@ pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> im
                     made.try_set(usize::MAX);
                 }
                 spawn_local(preload_table_actions());
+                preload_pages();
             },
             Duration::ZERO,
         )

@@ -3,51 +3,64 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use webhooks_api::{EventResponse, TenantLocator};
+use webhooks_api::{paths, EventResponse, TenantLocator};
 
-use crate::api::{use_api, ApiError};
+use crate::api::{decode, use_api, ApiError, Prefetch};
 use crate::components::event_view::{EventData, ReceivingWebhooks, RequestEvents};
 use crate::components::ErrorPanel;
 use crate::routes::{self, route_locator};
 
-/// What fetching the event came to.
-#[derive(Clone)]
-enum Fetched {
-    /// The event, in its tenant.
-    Event(TenantLocator, Box<EventResponse>),
-    /// This EC has no Events API.
-    NoEventsApi,
+/// The event of the route: fetched as soon as the route is chosen, beside the page's
+/// chunk.
+#[derive(Clone, Copy)]
+pub struct EventPageData(Prefetch);
+
+impl EventPageData {
+    /// Starts fetching the event of the route.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        Self(Prefetch::start(move || {
+            let (tenant, event) =
+                params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
+            let tenant: TenantLocator = route_locator(&tenant)?;
+            Ok(Some((paths::event(&tenant, &route_locator(&event)?), Vec::new())))
+        }))
+    }
 }
 
-/// Loads the event and shows it with its request and its webhooks.
+/// Shows the event (fetched by `data`) with its request and its webhooks; one sentence on
+/// an EC without the Events API.
 #[component]
-pub fn EventPage() -> impl IntoView {
+pub fn EventPage(data: EventPageData) -> impl IntoView {
     let client = use_api();
     let params = use_params_map();
     let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
-    let event = LocalResource::new(move || {
-        let ids = params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
+    let event = data.0;
+    // The event's body, or `None` on an EC without the Events API (a 404 here, and on the list).
+    let fetched = LocalResource::new(move || {
+        let tenant = route_locator::<TenantLocator>(&tenant());
         async move {
-            let tenant: TenantLocator = route_locator(&ids.0)?;
-            match client.fetch_event(tenant, route_locator(&ids.1)?).await {
-                Ok(event) => Ok(Fetched::Event(tenant, Box::new(event))),
-                Err(ApiError::NotFound(_)) if client.lacks_events_api(tenant).await => Ok(Fetched::NoEventsApi),
-                Err(error) => Err(error),
+            let tenant = tenant?;
+            match event.body().await {
+                Err(ApiError::NotFound(_)) if client.lacks_events_api(tenant).await => Ok((tenant, None)),
+                other => Ok((tenant, Some(other?))),
             }
         }
     });
     let body = move || {
         Suspend::new(async move {
-            event.await.map(|fetched| match fetched {
-                Fetched::Event(tenant, event) => {
+            let (tenant, fetched) = fetched.await?;
+            match fetched {
+                Some(body) => {
+                    let event: EventResponse = decode(&body)?;
                     let (kind, request, current) = (event.kind.clone(), event.request_id, event.locator);
-                    view! {
+                    Ok(view! {
                         <h1>"Event " <span class="chip">{kind.clone()}</span></h1>
                         <section aria-labelledby="event-data-title">
                             <h2 id="event-data-title" class="sr-only">
                                 "The event"
                             </h2>
-                            <EventData tenant event=*event />
+                            <EventData tenant event />
                         </section>
                         <section aria-labelledby="request-title">
                             <h2 id="request-title">"Its request"</h2>
@@ -58,16 +71,18 @@ pub fn EventPage() -> impl IntoView {
                             <ReceivingWebhooks tenant event_type=kind />
                         </section>
                     }
-                    .into_any()
+                    .into_any())
                 }
-                Fetched::NoEventsApi => view! {
-                    <h1>"Event"</h1>
-                    <p class="notice" role="note" data-testid="no-events-api">
-                        "This EC API has no Events API, so its events cannot be shown here."
-                    </p>
-                }
-                .into_any(),
-            })
+                None => Ok::<_, ApiError>(
+                    view! {
+                        <h1>"Event"</h1>
+                        <p class="notice" role="note" data-testid="no-events-api">
+                            "This EC API has no Events API, so its events cannot be shown here."
+                        </p>
+                    }
+                    .into_any(),
+                ),
+            }
         })
     };
     view! {

@@ -8,9 +8,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use webhooks_api::catalog::{event_type_groups, EventTypeGroup};
 use webhooks_api::event_data::{data_schema, describe_field};
-use webhooks_api::{TenantLocator, WebhookResponse};
+use webhooks_api::{paths, TenantLocator, WebhookList, WebhookResponse};
 
-use crate::api::{use_api, ApiError};
+use crate::api::{decode, use_api, ApiClient, ApiError, Prefetch, WHOLE_PAGE};
 use crate::components::event_type_picker::filter_groups;
 use crate::components::field::TextField;
 use crate::components::ErrorPanel;
@@ -33,21 +33,45 @@ enum Webhooks {
     NotAllowed(String),
 }
 
-/// The catalog with the tenant's receivers.
+/// The tenant's first page of webhooks: fetched as soon as the route is chosen, beside the
+/// page's chunk (the page reads the rest, if there is more).
+#[derive(Clone, Copy)]
+pub struct EventTypesData(Prefetch);
+
+impl EventTypesData {
+    /// Starts fetching the first page of the tenant's webhooks.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        Self(Prefetch::start(move || {
+            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            let query = vec![("offset", "0".to_owned()), ("count", WHOLE_PAGE.to_string())];
+            Ok(Some((paths::list_webhooks(&tenant), query)))
+        }))
+    }
+}
+
+/// The tenant's webhooks after `first` (their first page), or why they cannot be read.
+async fn read_webhooks(client: ApiClient, first: Prefetch, tenant: TenantLocator) -> Result<Webhooks, ApiError> {
+    let loaded = match first.body().await {
+        Ok(body) => decode::<WebhookList>(&body)?.0,
+        Err(error @ ApiError::Forbidden { .. }) => return Ok(Webhooks::NotAllowed(error.to_string())),
+        Err(error) => return Err(error),
+    };
+    let (webhooks, more) = client.all_webhooks(tenant, loaded, COUNTED_WEBHOOKS).await?;
+    Ok(Webhooks::Read(webhooks, more))
+}
+
+/// The catalog with the tenant's receivers (their first page fetched by `data`).
 #[component]
-pub fn EventTypesPage() -> impl IntoView {
-    let client = use_api();
+pub fn EventTypesPage(data: EventTypesData) -> impl IntoView {
     let params = use_params_map();
+    let first = data.0;
+    let client = use_api();
     let loaded = LocalResource::new(move || {
-        let tenant = params.with(|p| p.get("tenant").unwrap_or_default());
+        let tenant = route_locator::<TenantLocator>(&params.with(|p| p.get("tenant").unwrap_or_default()));
         async move {
-            let tenant: TenantLocator = route_locator(&tenant)?;
-            let webhooks = match client.all_webhooks(tenant, COUNTED_WEBHOOKS).await {
-                Ok((webhooks, more)) => Webhooks::Read(webhooks, more),
-                Err(error @ ApiError::Forbidden { .. }) => Webhooks::NotAllowed(error.to_string()),
-                Err(error) => return Err(error),
-            };
-            Ok::<_, ApiError>((tenant, webhooks))
+            let tenant = tenant?;
+            Ok::<_, ApiError>((tenant, read_webhooks(client, first, tenant).await?))
         }
     });
     let body = move || {
@@ -67,7 +91,7 @@ pub fn EventTypesPage() -> impl IntoView {
                 }
             }>
                 <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
+                    view! { <ErrorPanel errors retry=move || first.refetch() /> }
                 }>{body}</ErrorBoundary>
             </Transition>
         </section>

@@ -10,11 +10,12 @@ use gloo_timers::future::sleep;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use webhooks_api::catalog::event_type_groups;
-use webhooks_api::{EventResponse, EventStreamResponse, Locator, TenantLocator};
+use webhooks_api::{paths, EventResponse, EventStreamResponse, Locator, TenantLocator};
 
-use crate::api::{use_api, ApiClient, ApiError};
+use crate::api::{decode, use_api, ApiClient, ApiError, Fetched, Prefetch};
 use crate::components::field::{OptionGroup, SelectField, TextField};
 use crate::components::ErrorPanel;
 use crate::events_query::{
@@ -77,36 +78,59 @@ fn page_hidden() -> bool {
     web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
 }
 
-/// The Events page: filters, then the stream.
+/// The first page of the view in the URL: fetched as soon as the route is chosen, beside
+/// the page's chunk, and again when the view changes.
+#[derive(Clone, Copy)]
+pub struct EventsData(Prefetch);
+
+/// The view in the URL.
+fn view_in(query: Memo<ParamsMap>) -> EventsView {
+    query.with(|q| EventsView::from_query(|key| q.get(key)))
+}
+
+impl EventsData {
+    /// Starts fetching the first page of the view in the URL.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        let query = use_query_map();
+        Self(Prefetch::start(move || {
+            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            Ok(Some((paths::events_list(&tenant), view_in(query).api_query(now_ms(), iso_time))))
+        }))
+    }
+}
+
+/// Reads the first page of `view`, or what the API said instead of it.
+async fn first_page(first: Prefetch, tenant: TenantLocator, view: EventsView) -> Result<FirstPage, ApiError> {
+    match first.fetched().await {
+        Ok(fetched) => {
+            let Fetched { query, body } = fetched.unwrap_or_default();
+            Ok(FirstPage::Loaded(Box::new(Stream { tenant, view, query, page: decode(&body)? })))
+        }
+        Err(ApiError::NotFound(_)) => Ok(FirstPage::NoEventsApi),
+        Err(ApiError::BadRequest { message, field_errors }) if !field_errors.is_empty() => {
+            Ok(FirstPage::Refused(field_errors.into_iter().chain([(String::new(), message)]).collect()))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// The Events page: filters, then the stream (its first page fetched by `data`).
 #[component]
-pub fn EventsPage() -> impl IntoView {
-    let client = use_api();
+pub fn EventsPage(data: EventsData) -> impl IntoView {
     let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
     let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
-    let view = Memo::new(move |_| query.with(|q| EventsView::from_query(|key| q.get(key))));
+    let view = Memo::new(move |_| view_in(query));
+    let first = data.0;
     let show = Callback::new(move |next: EventsView| {
         navigate(&routes::events(tenant(), &next.to_query()), NavigateOptions { scroll: false, ..Default::default() });
     });
-    let first = LocalResource::new(move || {
-        let (tenant, view) = (tenant(), view.get());
-        async move {
-            let tenant: TenantLocator = route_locator(&tenant)?;
-            let query = view.api_query(now_ms(), iso_time);
-            match client.list_events(tenant, &query).await {
-                Ok(page) => Ok(FirstPage::Loaded(Box::new(Stream { tenant, view, query, page }))),
-                Err(ApiError::NotFound(_)) => Ok(FirstPage::NoEventsApi),
-                Err(ApiError::BadRequest { message, field_errors }) if !field_errors.is_empty() => {
-                    Ok(FirstPage::Refused(field_errors.into_iter().chain([(String::new(), message)]).collect()))
-                }
-                Err(error) => Err(error),
-            }
-        }
-    });
     let body = move || {
         Suspend::new(async move {
-            first.await.map(|first| match first {
+            let tenant: TenantLocator = route_locator(&tenant())?;
+            first_page(first, tenant, view.get_untracked()).await.map(|first| match first {
                 FirstPage::Loaded(stream) => view! { <EventStream stream=*stream /> }.into_any(),
                 FirstPage::NoEventsApi => view! {
                     <p class="notice" role="note" data-testid="no-events-api">
@@ -348,7 +372,9 @@ fn EventStream(stream: Stream) -> impl IntoView {
                     tail.set(TailStatus::Waiting(seconds));
                     seconds
                 }
-                Err(ApiError::Network(_) | ApiError::Timeout | ApiError::Server { .. }) => {
+                Err(
+                    ApiError::Network(_) | ApiError::CrossOrigin { .. } | ApiError::Timeout | ApiError::Server { .. },
+                ) => {
                     failures += 1;
                     let seconds = reconnect_delay(failures);
                     tail.set(TailStatus::Reconnecting(seconds));

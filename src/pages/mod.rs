@@ -11,11 +11,11 @@ mod webhook_edit;
 mod webhook_list;
 
 pub use connect::ConnectPage;
-pub use event_detail::EventPage;
-pub use event_types::EventTypesPage;
-pub use events::EventsPage;
+pub use event_detail::{EventPage, EventPageData};
+pub use event_types::{EventTypesData, EventTypesPage};
+pub use events::{EventsData, EventsPage};
 pub use home::Home;
 pub use not_found::NotFound;
-pub use webhook_detail::WebhookDetailPage;
-pub use webhook_edit::{EditWebhookPage, NewWebhookPage};
+pub use webhook_detail::{WebhookDetailData, WebhookDetailPage};
+pub use webhook_edit::{EditWebhookData, EditWebhookPage, NewWebhookData, NewWebhookPage};
 pub use webhook_list::WebhookListPage;

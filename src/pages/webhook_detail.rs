@@ -4,9 +4,9 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
+use webhooks_api::{paths, EndpointResponse, TenantLocator, WebhookResponse};
 
-use crate::api::{use_api, ApiError, WEBHOOKS_WRITE};
+use crate::api::{decode, use_api, ApiError, Prefetch, WEBHOOKS_WRITE};
 use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
@@ -14,6 +14,7 @@ use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::ErrorPanel;
 use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
+use crate::lazy::preload_pages;
 use crate::list_query::{page_number, DetailTab};
 use crate::routes::{self, route_webhook};
 use crate::status::WebhookStatus;
@@ -21,27 +22,35 @@ use crate::status::WebhookStatus;
 /// The banner counts diverted events with one request of this many (the API's largest page).
 const COUNTED_DIVERTED: usize = 1000;
 
-/// The webhook as loaded: its tenant, the decoded webhook and the body the API sent.
-type Loaded = (TenantLocator, WebhookResponse, String);
+/// The webhook of the route: fetched as soon as the route is chosen, beside the page's
+/// chunk.
+#[derive(Clone, Copy)]
+pub struct WebhookDetailData(Prefetch);
 
-/// Loads one webhook, and how many diverted events wait, and shows the chosen tab.
+impl WebhookDetailData {
+    /// Starts fetching the webhook of the route.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        Self(Prefetch::start(move || {
+            let (tenant, locator) = params.with(route_webhook)?;
+            Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
+        }))
+    }
+}
+
+/// Shows one webhook (fetched by `data`) and the chosen tab.
 #[component]
-pub fn WebhookDetailPage() -> impl IntoView {
-    let client = use_api();
+pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
     let params = use_params_map();
-    let webhook = LocalResource::new(move || {
-        let ids = params.with(route_webhook);
-        async move {
-            let (tenant, locator) = ids?;
-            let (webhook, body) = client.fetch_webhook_with_body(tenant, locator).await?;
-            Ok::<Loaded, ApiError>((tenant, webhook, body))
-        }
-    });
+    let webhook = data.0;
     let body = move || {
         Suspend::new(async move {
-            webhook.await.map(|(tenant, webhook_now, raw)| {
-                view! { <WebhookDetail tenant webhook=webhook_now raw reload=Callback::new(move |()| webhook.refetch()) /> }
-            })
+            let raw = webhook.body().await?;
+            let (tenant, _) = params.with_untracked(route_webhook)?;
+            let webhook_now: WebhookResponse = decode(&raw)?;
+            Ok::<_, ApiError>(
+                view! { <WebhookDetail tenant webhook=webhook_now raw reload=Callback::new(move |()| webhook.refetch()) /> },
+            )
         })
     };
     view! {
@@ -66,6 +75,8 @@ pub fn WebhookDetailPage() -> impl IntoView {
 /// The loaded webhook: title, actions, banner, tabs.
 #[component]
 fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, reload: Callback<()>) -> impl IntoView {
+    // The form and the events pages are one click away.
+    preload_pages();
     let client = use_api();
     let toasts = use_toasts();
     let navigate = use_navigate();

@@ -3,39 +3,50 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use webhooks_api::{WebhookDraft, WebhookResponse};
+use webhooks_api::{paths, TenantLocator, WebhookDraft, WebhookResponse};
 
-use crate::api::{use_api, ApiError};
+use crate::api::{decode, ApiError, Prefetch};
 use crate::components::webhook_form::{FormMode, WebhookForm};
 use crate::components::ErrorPanel;
 use crate::routes::{self, route_locator, route_webhook};
 
+/// The webhook the new-webhook form copies (`?from=`), if any: fetched as soon as the
+/// route is chosen, beside the form's chunk.
+#[derive(Clone, Copy)]
+pub struct NewWebhookData(Prefetch);
+
+impl NewWebhookData {
+    /// Starts fetching the webhook to copy, if the route names one.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        let query = use_query_map();
+        Self(Prefetch::start(move || {
+            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            match query.with(|q| q.get("from")) {
+                Some(from) => Ok(Some((paths::webhook(&tenant, &route_locator(&from)?), Vec::new()))),
+                None => Ok(None),
+            }
+        }))
+    }
+}
+
 /// The form for a new webhook, empty or a copy of `?from=`.
 #[component]
-pub fn NewWebhookPage() -> impl IntoView {
-    let client = use_api();
+pub fn NewWebhookPage(data: NewWebhookData) -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
-    let loaded = LocalResource::new(move || {
-        let tenant = params.with(|p| p.get("tenant").unwrap_or_default());
-        let from = query.with(|q| q.get("from"));
-        async move {
-            let tenant = route_locator(&tenant)?;
-            let draft = match from {
-                Some(from) => {
-                    let source = client.fetch_webhook(tenant, route_locator(&from)?).await?;
-                    let mut copy = WebhookDraft::from(&source);
+    let source = data.0;
+    let form = move || {
+        Suspend::new(async move {
+            let tenant = route_locator(&params.with_untracked(|p| p.get("tenant").unwrap_or_default()))?;
+            let initial = match source.fetched().await? {
+                Some(fetched) => {
+                    let mut copy = WebhookDraft::from(&decode::<WebhookResponse>(&fetched.body)?);
                     copy.name = format!("{} (copy)", copy.name);
                     copy
                 }
                 None => WebhookDraft::default(),
             };
-            Ok::<_, ApiError>((tenant, draft))
-        }
-    });
-    let form = move || {
-        Suspend::new(async move {
-            loaded.await.map(|(tenant, initial)| view! { <WebhookForm tenant initial mode=FormMode::Create /> })
+            Ok::<_, ApiError>(view! { <WebhookForm tenant initial mode=FormMode::Create /> })
         })
     };
     view! {
@@ -43,37 +54,44 @@ pub fn NewWebhookPage() -> impl IntoView {
             <h1>"New webhook"</h1>
             <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
                 <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
+                    view! { <ErrorPanel errors retry=move || source.refetch() /> }
                 }>{form}</ErrorBoundary>
             </Transition>
         </section>
     }
 }
 
+/// The webhook to edit: fetched as soon as the route is chosen, beside the form's chunk.
+#[derive(Clone, Copy)]
+pub struct EditWebhookData(Prefetch);
+
+impl EditWebhookData {
+    /// Starts fetching the webhook of the route.
+    pub fn load() -> Self {
+        let params = use_params_map();
+        Self(Prefetch::start(move || {
+            let (tenant, locator) = params.with(route_webhook)?;
+            Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
+        }))
+    }
+}
+
 /// The form for an existing webhook.
 #[component]
-pub fn EditWebhookPage() -> impl IntoView {
-    let client = use_api();
+pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
     let params = use_params_map();
-    let loaded = LocalResource::new(move || {
-        let ids = params.with(route_webhook);
-        async move {
-            let (tenant, locator) = ids?;
-            let webhook = client.fetch_webhook(tenant, locator).await?;
-            Ok::<_, ApiError>((tenant, webhook))
-        }
-    });
+    let loaded = data.0;
     let form = move || {
         Suspend::new(async move {
-            loaded.await.map(|(tenant, webhook)| {
-                let initial = WebhookDraft::from(&webhook);
-                // The heading follows a saved rename.
-                let name = RwSignal::new(webhook.name.clone());
-                let on_saved = Callback::new(move |saved: WebhookResponse| name.set(saved.name));
-                view! {
-                    <h1>{move || format!("Edit “{}”", name.get())}</h1>
-                    <WebhookForm tenant initial mode=FormMode::Edit(Box::new(webhook)) on_saved />
-                }
+            let webhook: WebhookResponse = decode(&loaded.body().await?)?;
+            let (tenant, _) = params.with_untracked(route_webhook)?;
+            let initial = WebhookDraft::from(&webhook);
+            // The heading follows a saved rename.
+            let name = RwSignal::new(webhook.name.clone());
+            let on_saved = Callback::new(move |saved: WebhookResponse| name.set(saved.name));
+            Ok::<_, ApiError>(view! {
+                <h1>{move || format!("Edit “{}”", name.get())}</h1>
+                <WebhookForm tenant initial mode=FormMode::Edit(Box::new(webhook)) on_saved />
             })
         })
     };
