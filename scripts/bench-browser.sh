@@ -13,7 +13,11 @@ cd "$root"
 server=$(realpath "${1:-target/server-release/webhooks-server}")
 tenant=6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d
 webhooks=100000
-grants=webhooks.read,webhooks.list,webhooks.write,diverted-events.read,diverted-events.list,diverted-events.resend,diverted-events.delete
+# The figures over an emulated network (issue 20) use a tenant of 300 webhooks and a few events.
+small_tenant=2b4c6d8e-1a3b-4c5d-8e9f-0a1b2c3d4e5f
+small_webhooks=300
+small_events=60
+grants=webhooks.read,webhooks.list,webhooks.write,diverted-events.read,diverted-events.list,diverted-events.resend,diverted-events.delete,events.read,events.list
 
 [ -x "$server" ] || { echo "bench-browser: no server at $server (cargo build --profile server-release -p webhooks-server)" >&2; exit 1; }
 [ -f dist/index.html ] || { echo "bench-browser: no dist/: build the site first (make site)" >&2; exit 1; }
@@ -32,12 +36,15 @@ cp -r dist "$work/site"
 database="$work/webhooks.sqlite3"
 "$server" seed --database "$database" --tenant "$tenant" --count "$webhooks" >/dev/null
 token=$("$server" token issue --database "$database" --tenant "$tenant" --grant "$grants" --label bench | tail -n 1)
+"$server" seed --database "$database" --tenant "$small_tenant" --count "$small_webhooks" >/dev/null
+small_token=$("$server" token issue --database "$database" --tenant "$small_tenant" --grant "$grants" --label bench | tail -n 1)
 
 port=$(node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => { console.log(s.address().port); s.close(); })")
 # The per-token rate limit is raised: the benchmark measures the dashboard, not the limiter
 # (200 navigations and repeated loads would otherwise meet 429s).
+# --dev: the events of the small tenant are raised through the development intake.
 RUST_LOG=warn "$server" serve --listen "127.0.0.1:$port" --database "$database" --static-dir "$work/site" \
-  --rate-limit 100000 --rate-burst 100000 >"$work/server.log" 2>&1 &
+  --rate-limit 100000 --rate-burst 100000 --dev >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break
@@ -45,12 +52,17 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 
+for i in $(seq "$small_events"); do
+  curl -fsS -X POST "http://127.0.0.1:$port/dev/$small_tenant/events" -H 'Content-Type: application/json' \
+    -d "{\"type\":\"policy.renewal.issue\",\"data\":{\"n\":$i}}" >/dev/null
+done
+
 echo "browser bench: $(basename "$server") ($server) on 127.0.0.1:$port, $webhooks webhooks in tenant $tenant"
 status=0
 (
   cd end2end
   BENCH_BASE_URL="http://127.0.0.1:$port" BENCH_TENANT="$tenant" BENCH_TOKEN="$token" BENCH_SITE="$work/site" \
-    BENCH_OUT="$work/table.txt" BENCH_WEBHOOKS="$webhooks" \
+    BENCH_OUT="$work/table.txt" BENCH_WEBHOOKS="$webhooks" BENCH_SMALL_TENANT="$small_tenant" BENCH_SMALL_TOKEN="$small_token" \
     npx playwright test --config=playwright.bench.config.ts "${@:2}"
 ) || status=$?
 echo

@@ -90,8 +90,8 @@ test('the live tail rides out a lost connection and resumes without gaps or twin
 
 test('one event: its data, its request, the webhooks that receive it', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
-  await createWebhook(request, tenant, token, { name: 'Issuance feed', url: 'https://feed.example.com/', eventTypes: [ISSUE] });
-  await createWebhook(request, tenant, token, { name: 'Billing only', url: 'https://bill.example.com/', eventTypes: [INVOICE] });
+  await createWebhook(request, tenant, token, { name: 'Issuance feed', url: 'http://127.0.0.1:9/feed', eventTypes: [ISSUE] });
+  await createWebhook(request, tenant, token, { name: 'Billing only', url: 'http://127.0.0.1:9/bill', eventTypes: [INVOICE] });
   const first = await raiseEvent(request, tenant, {
     type: ISSUE,
     data: { policyLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T4V', transactionLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T4W' },
@@ -160,7 +160,7 @@ test('an EC without the Events API gets one clear sentence', async ({ page }) =>
 
 test('the event types page: data fields, receivers, unreceived types, recent events', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
-  await createWebhook(request, tenant, token, { name: 'Issuance feed', url: 'https://feed.example.com/', eventTypes: [ISSUE] });
+  await createWebhook(request, tenant, token, { name: 'Issuance feed', url: 'http://127.0.0.1:9/feed', eventTypes: [ISSUE] });
   await createWebhook(request, tenant, token, { name: 'Off', url: 'https://off.example.com/', eventTypes: [INVOICE], enabled: false });
   await page.goto(`/tenants/${tenant}/event-types#token=${token}`);
   await expect(page.getByRole('heading', { level: 1, name: 'Event types' })).toBeVisible();

@@ -82,7 +82,7 @@ test('the create form, the review panel and the conflict view', async ({ page, r
 test('the events page, one event, and a diverted event with its payload', async ({ page, request }) => {
   await page.setViewportSize({ width: 1360, height: 900 });
   const { tenant, token } = freshTenant();
-  await createWebhook(request, tenant, token, { name: 'Policy feed', url: 'https://feed.example.com/', eventTypes: ['policy.change.issue'] });
+  await createWebhook(request, tenant, token, { name: 'Policy feed', url: 'http://127.0.0.1:9/feed', eventTypes: ['policy.change.issue'] });
   const groups: [string, Record<string, unknown>][][] = [
     [['policy.change.issue', { policyLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T4V', transactionLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T50' }],
      ['billing.invoice.generate', { invoiceLocator: '01JD8Z6Q4V3N5K7M9P1R2S3T51', policyLocators: { items: ['01JD8Z6Q4V3N5K7M9P1R2S3T4V'], listCompleted: true } }]],
