@@ -109,6 +109,7 @@ test('the events page, one event, and a diverted event with its payload', async 
 
   const hook = await suspendedWebhook(request, 2);
   await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted#token=${hook.token}`);
+  await page.getByRole('dialog').getByRole('button', { name: "Use the link's token" }).click();
   await page.getByRole('button', { name: `Open event ${hook.events[0]}` }).click();
   await expect(page.getByTestId('diverted-payload').getByTestId('event-json')).toBeVisible();
   await page.screenshot({ path: `${shots}/diverted-payload-light.png` });
