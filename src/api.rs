@@ -505,6 +505,12 @@ pub struct Fetched {
 impl Prefetch {
     /// Starts `request` (made from the route, reading its signals) and follows it.
     pub fn start(request: impl Fn() -> Result<Request, ApiError> + Send + Sync + 'static) -> Self {
+        Self::start_boxed(Box::new(request))
+    }
+
+    // Not generic: one resource's code for every page in the first load (generic, it was
+    // ~2 kB of wasm per page).
+    fn start_boxed(request: Box<dyn Fn() -> Result<Request, ApiError> + Send + Sync>) -> Self {
         let client = use_api();
         Self(LocalResource::new(move || {
             let request = request();
@@ -525,6 +531,11 @@ impl Prefetch {
     /// The body of a request that is always made, once it has come; tracked.
     pub async fn body(self) -> Result<String, ApiError> {
         Ok(self.0.await?.map(|fetched| fetched.body).unwrap_or_default())
+    }
+
+    /// Whether the answer has yet to come (tracked).
+    pub fn loading(self) -> bool {
+        self.0.with(Option::is_none)
     }
 
     /// Fetches again.

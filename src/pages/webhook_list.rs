@@ -8,9 +8,9 @@ use leptos::html::Input;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use webhooks_api::TenantLocator;
+use webhooks_api::{paths, TenantLocator, WebhookList};
 
-use crate::api::{use_api, ApiError};
+use crate::api::{decode, ApiError, Prefetch};
 use crate::components::{ErrorPanel, WebhookTable};
 use crate::lazy::filter_types_picker;
 use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
@@ -20,13 +20,9 @@ use crate::session;
 /// How long the name filter waits after the last keystroke.
 const NAME_DEBOUNCE: Duration = Duration::from_millis(300);
 
-/// One page as loaded: the tenant, its rows, and whether there is a next page.
-type LoadedPage = (TenantLocator, Vec<webhooks_api::WebhookResponse>, bool);
-
 /// The list page: filters, the table, pagination.
 #[component]
 pub fn WebhookListPage() -> impl IntoView {
-    let client = use_api();
     let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
@@ -37,22 +33,19 @@ pub fn WebhookListPage() -> impl IntoView {
         navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() });
     });
 
-    let page = LocalResource::new(move || {
-        let (tenant, view) = (tenant(), view.get());
-        async move {
-            let tenant: TenantLocator = route_locator(&tenant)?;
-            let rows = client.list_webhooks(tenant, &view.api_query()).await?;
-            session::remember_tenant(&tenant.to_string());
-            let (rows, has_next) = split_page(rows, view.page_size);
-            Ok::<LoadedPage, ApiError>((tenant, rows, has_next))
-        }
+    // The same kind of request as the lazy pages' (one resource type in the first load).
+    let page = Prefetch::start(move || {
+        let tenant: TenantLocator = route_locator(&tenant())?;
+        Ok(Some((paths::list_webhooks(&tenant), view.with(ListView::api_query))))
     });
     let body = move || {
         Suspend::new(async move {
-            page.await.map(|(tenant, rows, has_next)| {
-                let current = view.get_untracked();
-                view! { <ListBody tenant rows has_next current show /> }
-            })
+            let rows = decode::<WebhookList>(&page.body().await?)?.0;
+            let tenant: TenantLocator = route_locator(&params.with_untracked(|p| p.get("tenant").unwrap_or_default()))?;
+            session::remember_tenant(&tenant.to_string());
+            let current = view.get_untracked();
+            let (rows, has_next) = split_page(rows, current.page_size);
+            Ok::<_, ApiError>(view! { <ListBody tenant rows has_next current show /> })
         })
     };
 
@@ -67,7 +60,7 @@ pub fn WebhookListPage() -> impl IntoView {
             <FilterBar view show />
             <Transition fallback=|| view! { <SkeletonRows /> }>
                 <ErrorBoundary fallback=move |errors| view! { <ErrorPanel errors retry=move || page.refetch() /> }>
-                    <div aria-busy=move || page.with(Option::is_none).to_string()>{body}</div>
+                    <div aria-busy=move || page.loading().to_string()>{body}</div>
                 </ErrorBoundary>
             </Transition>
         </section>
