@@ -132,7 +132,7 @@ mod tests {
         policy.alert_endpoint = Some(EndpointResponse {
             url: "https://a.example".into(),
             headers: Default::default(),
-            extras: Default::default(),
+            security: Default::default(),
         });
         assert_eq!(failure_summary(&policy), "no retry, divert, suspend, alert");
     }

@@ -57,7 +57,7 @@ mod tests {
             endpoint: EndpointResponse {
                 url: "https://e.com".into(),
                 headers: Default::default(),
-                extras: Default::default(),
+                security: Default::default(),
             },
             failure_handling: FailureHandlingResponse::default(),
             suspended,

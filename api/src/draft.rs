@@ -8,20 +8,40 @@ use std::collections::BTreeSet;
 
 use crate::validate::{self, ValidationErrors};
 use crate::{
-    CreateEndpointRequest, CreateWebhookRequest, EndpointExtras, EndpointResponse, FailureHandlingCreateRequest,
+    CreateEndpointRequest, CreateWebhookRequest, EndpointResponse, EndpointSecurity, FailureHandlingCreateRequest,
     FailureHandlingResponse, FailureHandlingUpdateRequest, Headers, Locator, RetryStrategy, UpdateEndpointRequest,
     UpdateWebhookRequest, WebhookResponse,
 };
 
 /// An endpoint being edited.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EndpointDraft {
     /// Absolute http(s) URL.
     pub url: String,
     /// Name → values; names are unique ignoring case.
     pub headers: Headers,
-    /// The later API's fields. The API cannot unset them, so an edit only sets them.
-    pub extras: EndpointExtras,
+    /// Sign deliveries (Standard Webhooks: HMAC-SHA256 keyed by `secret`).
+    pub hmac_enabled: bool,
+    /// The signing secret; empty: none.
+    pub secret: String,
+    /// The label of the secret in use (e.g. its rotation date); empty: none.
+    pub tag: String,
+    /// Verify the endpoint's TLS certificate.
+    pub secure_ssl: bool,
+}
+
+impl Default for EndpointDraft {
+    /// No URL, no headers, unsigned, the TLS certificate verified (EC's defaults).
+    fn default() -> Self {
+        Self {
+            url: String::new(),
+            headers: Headers::new(),
+            hmac_enabled: false,
+            secret: String::new(),
+            tag: String::new(),
+            secure_ssl: true,
+        }
+    }
 }
 
 /// A failure-handling policy being edited.
@@ -56,7 +76,15 @@ pub struct WebhookDraft {
 
 impl From<&EndpointResponse> for EndpointDraft {
     fn from(endpoint: &EndpointResponse) -> Self {
-        Self { url: endpoint.url.clone(), headers: endpoint.headers.clone(), extras: endpoint.extras.clone() }
+        let security = &endpoint.security;
+        Self {
+            url: endpoint.url.clone(),
+            headers: endpoint.headers.clone(),
+            hmac_enabled: security.hmac_enabled.unwrap_or(false),
+            secret: security.secret.clone().unwrap_or_default(),
+            tag: security.tag.clone().unwrap_or_default(),
+            secure_ssl: security.verifies_tls(),
+        }
     }
 }
 
@@ -113,7 +141,11 @@ impl Default for WebhookDraft {
 
 impl EndpointDraft {
     fn to_create_request(&self) -> CreateEndpointRequest {
-        CreateEndpointRequest { url: self.url.clone(), headers: self.headers.clone(), extras: self.extras.clone() }
+        CreateEndpointRequest {
+            url: self.url.clone(),
+            headers: self.headers.clone(),
+            security: diff_security(&EndpointDraft::default(), self),
+        }
     }
 }
 
@@ -174,12 +206,12 @@ fn diff_headers(original: &Headers, edited: &Headers) -> (Vec<String>, Headers) 
     (remove, add)
 }
 
-/// The extras to send: those the edit sets to a new value.
-fn diff_extras(original: &EndpointExtras, edited: &EndpointExtras) -> EndpointExtras {
-    fn changed<T: Clone + PartialEq>(original: &Option<T>, edited: &Option<T>) -> Option<T> {
-        edited.as_ref().filter(|value| original.as_ref() != Some(*value)).cloned()
+/// The security fields to send: those whose value `edited` changes from `original`'s.
+fn diff_security(original: &EndpointDraft, edited: &EndpointDraft) -> EndpointSecurity {
+    fn changed<T: Clone + PartialEq>(original: &T, edited: &T) -> Option<T> {
+        (original != edited).then(|| edited.clone())
     }
-    EndpointExtras {
+    EndpointSecurity {
         secure_ssl: changed(&original.secure_ssl, &edited.secure_ssl),
         hmac_enabled: changed(&original.hmac_enabled, &edited.hmac_enabled),
         secret: changed(&original.secret, &edited.secret),
@@ -190,13 +222,13 @@ fn diff_extras(original: &EndpointExtras, edited: &EndpointExtras) -> EndpointEx
 /// The endpoint update that turns `original` (none: a new endpoint) into `edited`.
 fn diff_endpoint(original: Option<&EndpointResponse>, edited: &EndpointDraft) -> UpdateEndpointRequest {
     let empty = Headers::new();
-    let no_extras = EndpointExtras::default();
     let (remove, add) = diff_headers(original.map_or(&empty, |o| &o.headers), &edited.headers);
+    let original_security = original.map(EndpointDraft::from).unwrap_or_default();
     UpdateEndpointRequest {
         url: Some(edited.url.clone()).filter(|url| original.is_none_or(|o| o.url != *url)),
         add_headers: some_if_not_empty(add),
         remove_headers: some_if_not_empty(remove),
-        extras: diff_extras(original.map_or(&no_extras, |o| &o.extras), &edited.extras),
+        security: diff_security(&original_security, edited),
     }
 }
 
@@ -268,12 +300,12 @@ fn apply_endpoint(endpoint: &mut EndpointResponse, update: &UpdateEndpointReques
         endpoint.headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
         endpoint.headers.insert(name.clone(), values.clone());
     }
-    let extras = &update.extras;
-    let target = &mut endpoint.extras;
-    target.secure_ssl = extras.secure_ssl.or(target.secure_ssl);
-    target.hmac_enabled = extras.hmac_enabled.or(target.hmac_enabled);
-    target.secret = extras.secret.clone().or(target.secret.take());
-    target.tag = extras.tag.clone().or(target.tag.take());
+    // Plain replacement, like the URL: a field sent replaces the one stored.
+    let (update, target) = (&update.security, &mut endpoint.security);
+    target.secure_ssl = update.secure_ssl.or(target.secure_ssl);
+    target.hmac_enabled = update.hmac_enabled.or(target.hmac_enabled);
+    target.secret = update.secret.clone().or(target.secret.take());
+    target.tag = update.tag.clone().or(target.tag.take());
 }
 
 /// Removes `remove`, then appends what of `add` is missing.
@@ -300,8 +332,11 @@ fn apply_failure_handling(
         match (&mut policy.alert_endpoint, &alert_update.url) {
             (Some(alert), _) => apply_endpoint(alert, alert_update),
             (None, Some(url)) => {
-                let mut alert =
-                    EndpointResponse { url: url.clone(), headers: Headers::new(), extras: EndpointExtras::default() };
+                let mut alert = EndpointResponse {
+                    url: url.clone(),
+                    headers: Headers::new(),
+                    security: EndpointSecurity::default(),
+                };
                 apply_endpoint(&mut alert, alert_update);
                 policy.alert_endpoint = Some(alert);
             }

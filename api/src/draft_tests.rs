@@ -357,12 +357,52 @@ fn apply_never_changes_suspension() {
 }
 
 #[test]
-fn extras_are_sent_only_when_set() {
+fn security_fields_are_sent_only_when_they_change() {
     let original = original();
     let mut edited = WebhookDraft::from(&original);
-    edited.endpoint.extras.secure_ssl = Some(true);
+    assert!(edited.endpoint.secure_ssl, "absent: the certificate is verified");
+    edited.endpoint.secure_ssl = false;
     let update = diff(&original, &edited);
-    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"endpoint": {"secureSsl": true}}));
+    assert_eq!(serde_json::to_value(&update).unwrap(), json!({"endpoint": {"secureSsl": false}}));
     let request = WebhookDraft::from(&original).to_create_request();
-    assert!(serde_json::to_value(&request).unwrap()["endpoint"].get("secureSsl").is_none());
+    assert!(serde_json::to_value(&request).unwrap()["endpoint"].get("secureSsl").is_none(), "defaults are not sent");
+}
+
+#[test]
+fn signing_on_off_and_a_new_secret_send_the_least() {
+    let secret = "s".repeat(32);
+    let mut signed = original();
+    signed.endpoint.security = EndpointSecurity {
+        hmac_enabled: Some(true),
+        secret: Some(secret.clone()),
+        tag: Some("2026-11-01".into()),
+        secure_ssl: None,
+    };
+    // Off and on again: nothing to send.
+    let mut edited = WebhookDraft::from(&signed);
+    edited.endpoint.hmac_enabled = false;
+    edited.endpoint.hmac_enabled = true;
+    assert_eq!(diff(&signed, &edited), UpdateWebhookRequest::default());
+    // Off: only the flag.
+    edited.endpoint.hmac_enabled = false;
+    assert_eq!(serde_json::to_value(diff(&signed, &edited)).unwrap(), json!({"endpoint": {"hmacEnabled": false}}));
+    // A rotated secret: the secret and its tag, nothing else.
+    let mut rotated = WebhookDraft::from(&signed);
+    rotated.endpoint.secret = "r".repeat(32);
+    rotated.endpoint.tag = "2026-11-30".into();
+    let update = diff(&signed, &rotated);
+    assert_eq!(
+        serde_json::to_value(&update).unwrap(),
+        json!({"endpoint": {"secret": "r".repeat(32), "tag": "2026-11-30"}})
+    );
+    assert_eq!(WebhookDraft::from(&apply(&signed, &update).unwrap()), rotated);
+}
+
+#[test]
+fn signing_without_a_secret_is_refused_where_the_server_and_the_form_check() {
+    let mut draft = WebhookDraft::from(&original());
+    draft.endpoint.hmac_enabled = true;
+    assert!(draft.validate().0.contains_key("endpoint.secret"));
+    draft.endpoint.secret = "s".repeat(24);
+    assert!(draft.validate().is_empty());
 }

@@ -7,7 +7,7 @@ use proptest::option;
 use proptest::prelude::*;
 
 use crate::{
-    EndpointDraft, EndpointExtras, EndpointResponse, FailureHandlingDraft, FailureHandlingResponse, Headers, Locator,
+    EndpointDraft, EndpointResponse, EndpointSecurity, FailureHandlingDraft, FailureHandlingResponse, Headers, Locator,
     RetryStrategy, RetryType, WebhookDraft, WebhookResponse,
 };
 
@@ -52,22 +52,16 @@ pub fn headers() -> impl Strategy<Value = Headers> {
     })
 }
 
-/// The later API's endpoint fields, mostly absent.
-pub fn extras() -> impl Strategy<Value = EndpointExtras> {
-    (
-        option::weighted(0.2, any::<bool>()),
-        option::weighted(0.2, any::<bool>()),
-        option::weighted(0.2, "[a-z0-9]{1,12}"),
-        option::weighted(0.2, "[a-z]{1,8}"),
-    )
-        .prop_map(|(secure_ssl, hmac_enabled, secret, tag)| EndpointExtras {
-            secure_ssl,
-            hmac_enabled,
-            secret,
-            tag,
-        })
+/// Valid signing and TLS settings of an endpoint being edited (hmacEnabled, secret, tag,
+/// secureSsl), often EC's defaults: unsigned, verified.
+pub fn security() -> impl Strategy<Value = (bool, String, String, bool)> {
+    let secret = prop_oneof![2 => Just(String::new()), 1 => "[A-Za-z0-9_-]{24,44}"];
+    let tag = prop_oneof![2 => Just(String::new()), 1 => "[ -~]{1,20}", 1 => Just("2026-11-30".to_owned())];
+    (secret, any::<bool>(), tag, prop::bool::weighted(0.8)).prop_map(|(secret, sign, tag, verify)| {
+        let hmac_enabled = sign && !secret.is_empty();
+        (hmac_enabled, secret, tag, verify)
+    })
 }
-
 /// A valid retry strategy.
 pub fn retry_strategy() -> impl Strategy<Value = RetryStrategy> {
     (prop_oneof![Just(RetryType::Linear), Just(RetryType::Exponential)], 1i64..=86_400_000, 1i32..=10)
@@ -76,7 +70,14 @@ pub fn retry_strategy() -> impl Strategy<Value = RetryStrategy> {
 
 /// A valid endpoint being edited.
 pub fn endpoint_draft() -> impl Strategy<Value = EndpointDraft> {
-    (url(), headers(), extras()).prop_map(|(url, headers, extras)| EndpointDraft { url, headers, extras })
+    (url(), headers(), security()).prop_map(|(url, headers, (hmac_enabled, secret, tag, secure_ssl))| EndpointDraft {
+        url,
+        headers,
+        hmac_enabled,
+        secret,
+        tag,
+        secure_ssl,
+    })
 }
 
 fn triggers() -> impl Strategy<Value = BTreeSet<String>> {
@@ -113,21 +114,35 @@ pub fn webhook_draft() -> impl Strategy<Value = WebhookDraft> {
     )
 }
 
-fn endpoint_response(draft: EndpointDraft) -> EndpointResponse {
-    EndpointResponse { url: draft.url, headers: draft.headers, extras: draft.extras }
+/// The endpoint as the API returns it: a field at its default absent, or, when
+/// `explicit`, present with that default.
+fn endpoint_response(draft: EndpointDraft, explicit: bool) -> EndpointResponse {
+    fn field<T: PartialEq>(value: T, default: T, explicit: bool) -> Option<T> {
+        (explicit || value != default).then_some(value)
+    }
+    EndpointResponse {
+        url: draft.url,
+        headers: draft.headers,
+        security: EndpointSecurity {
+            secure_ssl: field(draft.secure_ssl, true, explicit),
+            hmac_enabled: field(draft.hmac_enabled, false, explicit),
+            secret: field(draft.secret, String::new(), explicit),
+            tag: field(draft.tag, String::new(), explicit),
+        },
+    }
 }
 
 /// A valid webhook as the API returns it (suspended ones carry `suspendedAt`).
 pub fn webhook() -> impl Strategy<Value = WebhookResponse> {
-    (any::<u128>(), webhook_draft(), any::<bool>()).prop_map(|(locator, draft, suspended)| {
+    (any::<u128>(), webhook_draft(), any::<bool>(), any::<bool>()).prop_map(|(locator, draft, suspended, explicit)| {
         let policy = draft.failure_handling;
         WebhookResponse {
             locator: Locator::from_ulid(ulid::Ulid(locator)),
             name: draft.name,
             enabled: draft.enabled,
-            endpoint: endpoint_response(draft.endpoint),
+            endpoint: endpoint_response(draft.endpoint, explicit),
             failure_handling: FailureHandlingResponse {
-                alert_endpoint: policy.alert_endpoint.map(endpoint_response),
+                alert_endpoint: policy.alert_endpoint.map(|alert| endpoint_response(alert, explicit)),
                 triggers: policy.triggers.into_iter().collect(),
                 retry_strategy: policy.retry_strategy,
                 divert: policy.divert,
@@ -138,15 +153,6 @@ pub fn webhook() -> impl Strategy<Value = WebhookResponse> {
             event_types: draft.event_types.into_iter().collect(),
         }
     })
-}
-
-/// Sets on `edited` every extra that `original` has and the edit does not set: the
-/// API cannot unset an extra, so a reachable edit keeps them.
-pub fn keep_extras(original: &EndpointExtras, edited: &mut EndpointExtras) {
-    edited.secure_ssl = edited.secure_ssl.or(original.secure_ssl);
-    edited.hmac_enabled = edited.hmac_enabled.or(original.hmac_enabled);
-    edited.secret = edited.secret.clone().or(original.secret.clone());
-    edited.tag = edited.tag.clone().or(original.tag.clone());
 }
 
 /// An original webhook and a reachable edit of it (random, or a few fields changed).
@@ -162,20 +168,14 @@ pub fn webhook_and_edit() -> impl Strategy<Value = (WebhookResponse, WebhookDraf
             edited.endpoint.url = random.endpoint.url;
         }
         if mask & 4 != 0 {
-            edited.endpoint.headers = random.endpoint.headers;
-            edited.endpoint.extras = random.endpoint.extras;
+            let url = std::mem::take(&mut edited.endpoint.url);
+            edited.endpoint = EndpointDraft { url, ..random.endpoint };
         }
         if mask & 8 != 0 {
             edited.event_types = random.event_types;
         }
         if mask & 16 != 0 {
             edited.failure_handling = random.failure_handling;
-        }
-        keep_extras(&original.endpoint.extras, &mut edited.endpoint.extras);
-        if let (Some(original_alert), Some(edited_alert)) =
-            (&original.failure_handling.alert_endpoint, &mut edited.failure_handling.alert_endpoint)
-        {
-            keep_extras(&original_alert.extras, &mut edited_alert.extras);
         }
         (original, edited)
     })

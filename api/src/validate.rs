@@ -3,7 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use crate::{CreateWebhookRequest, EndpointResponse, FailureHandlingResponse, Headers, RetryStrategy, WebhookResponse};
+use crate::{
+    CreateWebhookRequest, EndpointResponse, EndpointSecurity, FailureHandlingResponse, Headers, RetryStrategy,
+    WebhookResponse,
+};
 
 /// Longest name, in characters.
 pub const MAX_NAME_CHARS: usize = 255;
@@ -19,6 +22,13 @@ pub const MAX_EVENT_TYPE_CHARS: usize = 255;
 pub const RETRY_ATTEMPTS: std::ops::RangeInclusive<i32> = 1..=10;
 /// Retry interval allowed, in milliseconds (1 ms to 1 day).
 pub const RETRY_INTERVAL_MS: std::ops::RangeInclusive<i64> = 1..=86_400_000;
+
+/// The fewest characters of a signing secret.
+pub const MIN_SECRET_CHARS: usize = 24;
+/// The most characters of a signing secret.
+pub const MAX_SECRET_CHARS: usize = 256;
+/// The most characters of a secret's tag.
+pub const MAX_TAG_CHARS: usize = 64;
 
 /// Field path → what is wrong with it. Empty means valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
@@ -187,6 +197,44 @@ pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors
     }
 }
 
+/// Checks a signing secret: empty (none), or 24 to 256 visible ASCII characters.
+pub fn secret(text: &str) -> Result<(), String> {
+    let count = text.chars().count();
+    if text.is_empty() {
+        Ok(())
+    } else if count < MIN_SECRET_CHARS {
+        Err(format!("a secret has at least {MIN_SECRET_CHARS} characters: generate one"))
+    } else if count > MAX_SECRET_CHARS {
+        Err(format!("a secret has at most {MAX_SECRET_CHARS} characters"))
+    } else if !text.chars().all(|c| c.is_ascii_graphic()) {
+        Err("a secret is made of visible ASCII characters (no spaces)".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks a secret's tag: at most 64 characters, none of them a control character.
+pub fn tag(text: &str) -> Result<(), String> {
+    if text.chars().count() > MAX_TAG_CHARS {
+        Err(format!("a tag has at most {MAX_TAG_CHARS} characters"))
+    } else if text.chars().any(char::is_control) {
+        Err("a tag has no control characters".into())
+    } else {
+        Ok(())
+    }
+}
+
+/// Checks an endpoint's signing settings under `path`: signing needs a secret.
+pub fn security(security: &EndpointSecurity, errors: &mut ValidationErrors, path: &str) {
+    let secret_text = security.secret.as_deref().unwrap_or_default();
+    if security.hmac_enabled == Some(true) && secret_text.is_empty() {
+        errors.add(format!("{path}.secret"), "signing deliveries needs a secret: generate one");
+    } else {
+        errors.check(format!("{path}.secret"), secret(secret_text));
+    }
+    errors.check(format!("{path}.tag"), tag(security.tag.as_deref().unwrap_or_default()));
+}
+
 fn each(errors: &mut ValidationErrors, path: &str, items: &[String], check: fn(&str) -> Result<(), String>) {
     for item in items {
         errors.check(path, check(item));
@@ -201,6 +249,7 @@ pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut Validatio
     }
     if let Some(alert) = &policy.alert_endpoint {
         endpoint(&alert.url, &alert.headers, errors, "failureHandling.alertEndpoint");
+        security(&alert.security, errors, "failureHandling.alertEndpoint");
     }
 }
 
@@ -209,6 +258,7 @@ pub fn webhook(webhook: &WebhookResponse) -> ValidationErrors {
     let mut errors = ValidationErrors::default();
     errors.check("name", name(&webhook.name));
     endpoint(&webhook.endpoint.url, &webhook.endpoint.headers, &mut errors, "endpoint");
+    security(&webhook.endpoint.security, &mut errors, "endpoint");
     failure_handling(&webhook.failure_handling, &mut errors);
     each(&mut errors, "eventTypes", &webhook.event_types, event_type);
     errors
@@ -324,6 +374,35 @@ mod tests {
         assert!(event_type("").is_err());
         assert!(event_type("a b").is_err());
         assert!(event_type(&"a".repeat(256)).is_err());
+    }
+
+    #[test]
+    fn signing_needs_a_long_enough_secret_and_a_short_tag() {
+        let path = "failureHandling.alertEndpoint";
+        let check = |hmac: Option<bool>, secret_text: Option<&str>, tag_text: Option<&str>| {
+            let settings = EndpointSecurity {
+                hmac_enabled: hmac,
+                secret: secret_text.map(str::to_owned),
+                tag: tag_text.map(str::to_owned),
+                secure_ssl: None,
+            };
+            let mut errors = ValidationErrors::default();
+            security(&settings, &mut errors, path);
+            errors.0.into_keys().collect::<Vec<_>>()
+        };
+        let long = "a".repeat(MIN_SECRET_CHARS);
+        assert!(check(Some(true), Some(&long), Some("2026-11-30")).is_empty());
+        assert!(check(None, None, None).is_empty(), "nothing set: nothing to say");
+        assert!(check(Some(false), Some(""), None).is_empty(), "no signing, no secret");
+        assert_eq!(check(Some(true), None, None), [format!("{path}.secret")], "signing without a secret");
+        assert_eq!(check(Some(true), Some(""), None), [format!("{path}.secret")]);
+        assert_eq!(check(None, Some(&long[1..]), None), [format!("{path}.secret")], "23 characters");
+        assert_eq!(check(None, Some(&format!("{long} x")), None), [format!("{path}.secret")], "a space");
+        assert!(secret(&"a".repeat(MAX_SECRET_CHARS)).is_ok());
+        assert!(secret(&"a".repeat(MAX_SECRET_CHARS + 1)).is_err());
+        assert!(tag(&"t".repeat(MAX_TAG_CHARS)).is_ok());
+        assert_eq!(check(None, None, Some(&"t".repeat(MAX_TAG_CHARS + 1))), [format!("{path}.tag")]);
+        assert_eq!(check(None, None, Some("a\nb")), [format!("{path}.tag")]);
     }
 
     #[test]

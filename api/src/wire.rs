@@ -47,23 +47,37 @@ impl WebhookResponse {
     }
 }
 
-/// The later EC version's extra endpoint fields, kept when present, never sent unless set.
+/// An endpoint's security (the later EC version; all optional on the wire, never sent
+/// unless set): signed deliveries and TLS verification.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
-pub struct EndpointExtras {
-    /// Whether the TLS certificate is verified.
+pub struct EndpointSecurity {
+    /// Whether the TLS certificate is verified (absent: yes).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secure_ssl: Option<bool>,
-    /// Whether deliveries are signed with an HMAC.
+    /// Whether deliveries are signed (Standard Webhooks, HMAC-SHA256; absent: no).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hmac_enabled: Option<bool>,
-    /// The HMAC secret.
+    /// The signing secret (its UTF-8 bytes are the HMAC key).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub secret: Option<String>,
-    /// A free-form tag.
+    /// The client's label of the secret in use (e.g. its rotation date), sent as
+    /// `webhook-secret-tag` with signed deliveries.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tag: Option<String>,
+}
+
+impl EndpointSecurity {
+    /// Whether deliveries are signed: `hmacEnabled` with a secret.
+    pub fn signs(&self) -> bool {
+        self.hmac_enabled == Some(true) && self.secret.as_deref().is_some_and(|secret| !secret.is_empty())
+    }
+
+    /// Whether the TLS certificate is verified (the default).
+    pub fn verifies_tls(&self) -> bool {
+        self.secure_ssl != Some(false)
+    }
 }
 
 /// An endpoint as the API returns it.
@@ -76,9 +90,9 @@ pub struct EndpointResponse {
     /// Headers sent with every delivery.
     #[serde(default)]
     pub headers: Headers,
-    /// Fields of the later API version.
+    /// Signing and TLS verification (the later API version).
     #[serde(flatten)]
-    pub extras: EndpointExtras,
+    pub security: EndpointSecurity,
 }
 
 /// Retry pattern between attempts.
@@ -179,9 +193,9 @@ pub struct CreateEndpointRequest {
     /// Headers sent with every delivery (default none).
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub headers: Headers,
-    /// Fields of the later API version.
+    /// Signing and TLS verification (the later API version).
     #[serde(flatten)]
-    pub extras: EndpointExtras,
+    pub security: EndpointSecurity,
 }
 
 /// The failure handling of a create request; a field left out takes the default policy's value.
@@ -229,7 +243,7 @@ pub struct CreateWebhookRequest {
 impl CreateEndpointRequest {
     /// The endpoint as stored and returned.
     pub fn into_response(self) -> EndpointResponse {
-        EndpointResponse { url: self.url, headers: self.headers, extras: self.extras }
+        EndpointResponse { url: self.url, headers: self.headers, security: self.security }
     }
 }
 
@@ -277,9 +291,9 @@ pub struct UpdateEndpointRequest {
     /// Header names to remove (case-insensitive), applied first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remove_headers: Option<Vec<String>>,
-    /// Fields of the later API version.
+    /// Signing and TLS verification (the later API version).
     #[serde(flatten)]
-    pub extras: EndpointExtras,
+    pub security: EndpointSecurity,
 }
 
 /// The failure-handling part of an update.
@@ -515,10 +529,10 @@ mod tests {
     }
 
     #[test]
-    fn webhook_response_tolerates_unknown_fields_and_keeps_extras() {
+    fn webhook_response_tolerates_unknown_fields_and_keeps_security() {
         let webhook: WebhookResponse = serde_json::from_value(webhook_json()).unwrap();
-        assert_eq!(webhook.endpoint.extras.secure_ssl, Some(true));
-        assert_eq!(webhook.endpoint.extras.secret, None);
+        assert_eq!(webhook.endpoint.security.secure_ssl, Some(true));
+        assert_eq!(webhook.endpoint.security.secret, None);
         let back = serde_json::to_value(&webhook).unwrap();
         assert_eq!(back["endpoint"]["secureSsl"], true);
         assert!(back["endpoint"].get("secret").is_none());

@@ -28,7 +28,7 @@ fn round_trip<T: DeserializeOwned + Serialize>(name: &str, ignored: &[&str]) -> 
 #[test]
 fn webhook_response() {
     let webhook: WebhookResponse = round_trip("webhook-response.json", &[]);
-    assert_eq!(webhook.endpoint.extras.tag.as_deref(), Some("erp"));
+    assert_eq!(webhook.endpoint.security.tag.as_deref(), Some("erp"));
     assert_eq!(webhook.failure_handling.retry_strategy.unwrap().kind, RetryType::Exponential);
     assert!(webhook.suspended);
 }
@@ -44,7 +44,7 @@ fn webhook_list_response_wrapped() {
 fn create_webhook_request() {
     // `useAutomationPlugin` belongs to a later version and is not modelled.
     let request: CreateWebhookRequest = round_trip("create-webhook-request.json", &["useAutomationPlugin"]);
-    assert_eq!(request.endpoint.extras.hmac_enabled, Some(true));
+    assert_eq!(request.endpoint.security.hmac_enabled, Some(true));
 }
 
 #[test]

@@ -309,7 +309,7 @@ mod tests {
             endpoint: EndpointResponse {
                 url: "https://e.com".into(),
                 headers: Default::default(),
-                extras: Default::default(),
+                security: Default::default(),
             },
             failure_handling: FailureHandlingResponse::default(),
             suspended,
