@@ -21,9 +21,9 @@ pub fn is_sensitive_header(name: &str) -> bool {
 /// What a masked secret shows.
 pub const MASK: &str = "••••••••";
 
-/// A webhook's JSON (as the API sent it) with its secrets masked: the values of secret
-/// headers, and signing secrets, of the endpoint and the alert endpoint. The text as it
-/// was when it is not a webhook's JSON.
+/// A webhook's JSON (as the API sent it), or a PATCH body's, with its secrets masked: the
+/// values of secret headers, and signing secrets, of the endpoint and the alert endpoint.
+/// The text as it was when it is not JSON.
 pub fn mask_secrets(json: &str) -> String {
     let Ok(mut webhook) = serde_json::from_str::<serde_json::Value>(json) else { return json.to_owned() };
     let endpoints = [&["endpoint"][..], &["failureHandling", "alertEndpoint"][..]];
@@ -33,10 +33,12 @@ pub fn mask_secrets(json: &str) -> String {
         if let Some(secret) = endpoint.get_mut("secret").filter(|s| s.as_str().is_some_and(|s| !s.is_empty())) {
             *secret = MASK.into();
         }
-        if let Some(serde_json::Value::Object(headers)) = endpoint.get_mut("headers") {
-            for (_, values) in headers.iter_mut().filter(|(name, _)| is_sensitive_header(name)) {
-                if let serde_json::Value::Array(values) = values {
-                    values.iter_mut().for_each(|value| *value = MASK.into());
+        for key in ["headers", "addHeaders"] {
+            if let Some(serde_json::Value::Object(headers)) = endpoint.get_mut(key) {
+                for (_, values) in headers.iter_mut().filter(|(name, _)| is_sensitive_header(name)) {
+                    if let serde_json::Value::Array(values) = values {
+                        values.iter_mut().for_each(|value| *value = MASK.into());
+                    }
                 }
             }
         }
@@ -129,6 +131,29 @@ fn describe_endpoint(what: &str, endpoint: &UpdateEndpointRequest, out: &mut Vec
     if let Some(headers) = &endpoint.add_headers {
         let names: Vec<String> = headers.keys().cloned().collect();
         out.push(format!("Set the {what} headers {}", list(&names)));
+    }
+    let security = &endpoint.security;
+    match (&security.secret, &security.tag) {
+        (Some(secret), _) if secret.is_empty() => out.push(format!("Remove the {what}'s signing secret")),
+        (Some(_), Some(tag)) if !tag.is_empty() => out.push(format!("New signing secret of the {what}, tag {tag}")),
+        (Some(_), _) => out.push(format!("New signing secret of the {what}")),
+        (None, Some(tag)) if tag.is_empty() => out.push(format!("Clear the {what}'s secret tag")),
+        (None, Some(tag)) => out.push(format!("Set the {what}'s secret tag to {tag}")),
+        (None, None) => {}
+    }
+    if let Some(sign) = security.hmac_enabled {
+        out.push(if sign {
+            format!("Sign the {what}'s deliveries")
+        } else {
+            format!("Stop signing the {what}'s deliveries")
+        });
+    }
+    if let Some(verify) = security.secure_ssl {
+        out.push(if verify {
+            format!("Verify the {what}'s TLS certificate")
+        } else {
+            format!("Stop verifying the {what}'s TLS certificate (a self-signed one is accepted)")
+        });
     }
 }
 
@@ -236,6 +261,12 @@ mod tests {
     }
 
     #[test]
+    fn base64_made_url_safe() {
+        assert_eq!(to_base64url("+/8A/w=="), "-_8A_w");
+        assert_eq!(to_base64url("abc"), "abc");
+    }
+
+    #[test]
     fn schedules_in_words() {
         let exponential = RetryStrategy { kind: RetryType::Exponential, interval: 1_000, attempts: 3 };
         assert_eq!(retry_schedule(&exponential), "retries after 1 s, 2 s, 4 s");
@@ -290,6 +321,30 @@ mod tests {
             ]
         );
         assert!(describe_update(&UpdateWebhookRequest::default()).is_empty());
+    }
+
+    #[test]
+    fn security_changes_in_words() {
+        let update: UpdateWebhookRequest = serde_json::from_value(json!({
+            "endpoint": {"secret": "s".repeat(32), "tag": "2026-11-30", "hmacEnabled": true},
+            "failureHandling": {"alertEndpoint": {"secureSsl": false, "tag": "old"}}
+        }))
+        .unwrap();
+        assert_eq!(
+            describe_update(&update),
+            [
+                "New signing secret of the endpoint, tag 2026-11-30",
+                "Sign the endpoint's deliveries",
+                "Set the alert endpoint's secret tag to old",
+                "Stop verifying the alert endpoint's TLS certificate (a self-signed one is accepted)",
+            ]
+        );
+        let masked: serde_json::Value =
+            serde_json::from_str(&mask_secrets(&serde_json::to_string(&update).unwrap())).unwrap();
+        assert_eq!(masked["endpoint"]["secret"], MASK, "the PATCH preview masks a new secret");
+        let headers = json!({"endpoint": {"addHeaders": {"Authorization": ["Bearer x"], "X-Env": ["eu"]}}}).to_string();
+        let masked: serde_json::Value = serde_json::from_str(&mask_secrets(&headers)).unwrap();
+        assert_eq!(masked["endpoint"]["addHeaders"], json!({"Authorization": [MASK], "X-Env": ["eu"]}));
     }
 
     #[test]
@@ -354,6 +409,12 @@ pub fn headers_of(rows: &[HeaderRow]) -> webhooks_api::Headers {
         .collect()
 }
 
+/// Standard base64 (`btoa`'s) in the URL-safe alphabet, without padding: a secret that
+/// can travel in JSON, headers and URLs as it is.
+pub fn to_base64url(standard: &str) -> String {
+    standard.trim_end_matches('=').replace('+', "-").replace('/', "_")
+}
+
 /// The trigger classes offered as checkboxes; any other trigger is a status code.
 pub const TRIGGER_CLASSES: [&str; 3] = ["4xx", "5xx", "timeout"];
 
@@ -367,12 +428,14 @@ pub struct EndpointForm {
     pub draft: EndpointDraft,
     /// The headers, as rows being typed.
     pub headers: Vec<HeaderRow>,
+    /// Whether the user typed the secret's tag here (Generate then keeps it).
+    pub tag_typed: bool,
 }
 
 impl EndpointForm {
     /// The endpoint in the form, header rows from `first_id` on.
     pub fn from_draft(draft: &EndpointDraft, first_id: u32) -> Self {
-        Self { headers: header_rows(&draft.headers, first_id), draft: draft.clone() }
+        Self { headers: header_rows(&draft.headers, first_id), draft: draft.clone(), tag_typed: false }
     }
 
     /// The endpoint the form holds.

@@ -92,6 +92,12 @@ pub fn from_local_input(value: &str) -> Option<String> {
     parse_time_ms(value).map(iso_time)
 }
 
+/// Today's date in the browser's time zone, `2026-11-30`.
+pub fn today() -> String {
+    let date = js_sys::Date::new_0();
+    format!("{:04}-{:02}-{:02}", date.get_full_year(), date.get_month() + 1, date.get_date())
+}
+
 /// Now, in Unix milliseconds.
 pub fn now_ms() -> f64 {
     js_sys::Date::now()

@@ -11,6 +11,7 @@ pub mod config;
 pub mod events_query;
 pub mod form_model;
 pub mod format;
+pub mod health;
 mod lazy;
 pub mod list_query;
 mod pages;

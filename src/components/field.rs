@@ -150,15 +150,20 @@ pub fn TextField(
     /// The largest number (number inputs).
     #[prop(optional_no_strip)]
     max: Option<&'static str>,
+    /// For a masked input (`kind` "password"): shown as text while this holds.
+    #[prop(optional_no_strip)]
+    revealed: Option<RwSignal<bool>>,
 ) -> impl IntoView {
+    let hint = hint.filter(|hint| !hint.is_empty());
     let (hint_id, error_id, ids) = described_by(&id, hint.is_some(), error);
+    let kind = move || if revealed.is_some_and(|r| r.get()) { "text" } else { kind };
     view! {
         <div class="field">
             <label for=id.clone()>{label}</label>
             <input
                 id=id
                 type=kind
-                autocomplete=if kind == "password" { "current-password" } else { "off" }
+                autocomplete=if kind() == "password" && revealed.is_none() { "current-password" } else { "off" }
                 spellcheck="false"
                 placeholder=placeholder.filter(|p| !p.is_empty())
                 min=min

@@ -14,6 +14,7 @@ use crate::components::selection::{
 };
 use crate::components::toast::{use_toasts, CopyButton, Toasts};
 use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
+use crate::health::warnings;
 use crate::lazy::{lazy_view, preload_pages};
 use crate::routes;
 use crate::status::WebhookStatus;
@@ -188,6 +189,7 @@ fn WebhookRow(state: TableState, webhook: WebhookResponse) -> impl IntoView {
                             </span>
                         }
                     })}
+                {health_mark(&webhook)}
             </td>
             <td class="policy">{failure_summary(&webhook.failure_handling)}</td>
             <td class="row-actions">
@@ -195,6 +197,24 @@ fn WebhookRow(state: TableState, webhook: WebhookResponse) -> impl IntoView {
             </td>
         </tr>
     }
+}
+
+/// A warning mark with the count of a webhook's setup warnings, and the first of them on
+/// hover and for screen readers; nothing for a healthy setup.
+fn health_mark(webhook: &WebhookResponse) -> Option<impl IntoView + use<>> {
+    let found = warnings(webhook);
+    let first = found.first()?.title;
+    let count = found.len();
+    let words = match count {
+        1 => format!("1 setup warning: {first}"),
+        n => format!("{n} setup warnings, the first: {first}"),
+    };
+    Some(view! {
+        " "
+        <span class="health-mark" role="img" title=words.clone() aria-label=words data-testid="health-mark">
+            {format!("⚠ {count}")}
+        </span>
+    })
 }
 
 /// The actions of one row, in a disclosure menu. Kept light: a page makes one per row.

@@ -14,6 +14,7 @@ use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::ErrorPanel;
 use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
+use crate::health::warnings;
 use crate::lazy::preload_pages;
 use crate::list_query::{page_number, DetailTab};
 use crate::routes::{self, route_webhook};
@@ -195,7 +196,13 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
             {DetailTab::ALL.into_iter().map(tab_link).collect_view()}
         </nav>
         {move || match tab.get() {
-            DetailTab::Overview => view! { <Overview webhook=webhook.clone() /> }.into_any(),
+            DetailTab::Overview => {
+                view! {
+                    <SetupWarnings tenant webhook=webhook.clone() />
+                    <Overview webhook=webhook.clone() />
+                }
+                    .into_any()
+            }
             DetailTab::Diverted => {
                 view! {
                     <DivertedEvents
@@ -243,6 +250,44 @@ fn RawJson(raw: String) -> impl IntoView {
         <pre class="json" data-testid="raw-json" tabindex="0">
             {shown}
         </pre>
+    }
+}
+
+/// The webhook's setup warnings, each with why it matters and a link to the form's
+/// section that fixes it.
+#[component]
+fn SetupWarnings(tenant: TenantLocator, webhook: WebhookResponse) -> impl IntoView {
+    let found = warnings(&webhook);
+    let edit = routes::edit_webhook(tenant, webhook.locator);
+    view! {
+        <section class="health" id="setup-warnings" aria-labelledby="health-title" data-testid="setup-warnings">
+            <h2 id="health-title">
+                {match found.len() {
+                    0 => "Setup health: no warning".to_owned(),
+                    1 => "Setup health: 1 warning".to_owned(),
+                    n => format!("Setup health: {n} warnings"),
+                }}
+            </h2>
+            <ul>
+                {found
+                    .into_iter()
+                    .map(|warning| {
+                        view! {
+                            <li>
+                                <strong>{warning.title}</strong>
+                                ": "
+                                {warning.why}
+                                " "
+                                <a href=format!(
+                                    "{edit}#{}",
+                                    warning.section.anchor(),
+                                )>{format!("Fix: {}", warning.title.to_lowercase())}</a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        </section>
     }
 }
 
@@ -318,9 +363,32 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
     }
 }
 
-/// An endpoint's URL and headers; values of secret headers masked until revealed.
+/// A secret value, masked until revealed with its button ("Reveal {name}").
+#[component]
+fn MaskedValue(value: String, name: String) -> impl IntoView {
+    let revealed = RwSignal::new(false);
+    view! {
+        <span class="mono">{move || if revealed.get() { value.clone() } else { MASK.to_owned() }}</span>
+        " "
+        <button
+            type="button"
+            class="link-button"
+            aria-pressed=move || revealed.get().to_string()
+            on:click=move |_| revealed.update(|r| *r = !*r)
+        >
+            {move || if revealed.get() { format!("Hide {name}") } else { format!("Reveal {name}") }}
+        </button>
+    }
+}
+
+/// An endpoint's URL, headers (values of secret headers masked until revealed), and its
+/// security in words; with signing on, how the endpoint checks a signature.
 #[component]
 fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoView {
+    let security = endpoint.security.clone();
+    let signs = security.signs();
+    let tag = security.tag.clone().filter(|tag| !tag.is_empty());
+    let secret = security.secret.clone().filter(|secret| !secret.is_empty());
     view! {
         <dl class="fields">
             <dt>"URL"</dt>
@@ -333,39 +401,92 @@ fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoV
                         .headers
                         .into_iter()
                         .map(|(name, values)| {
-                            let secret = is_sensitive_header(&name);
-                            let revealed = RwSignal::new(!secret);
-                            let shown = move || { if revealed.get() { values.join(", ") } else { MASK.to_owned() } };
+                            let value = values.join(", ");
                             view! {
                                 <li>
                                     <code>{name.clone()}</code>
                                     ": "
-                                    <span class="mono">{shown}</span>
-                                    {secret
-                                        .then(|| {
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="link-button"
-                                                    aria-pressed=move || revealed.get().to_string()
-                                                    on:click=move |_| revealed.update(|r| *r = !*r)
-                                                >
-                                                    {move || {
-                                                        if revealed.get() {
-                                                            format!("Hide {name}")
-                                                        } else {
-                                                            format!("Reveal {name}")
-                                                        }
-                                                    }}
-                                                </button>
-                                            }
-                                        })}
+                                    {if is_sensitive_header(&name) {
+                                        view! { <MaskedValue value name /> }.into_any()
+                                    } else {
+                                        view! { <span class="mono">{value}</span> }.into_any()
+                                    }}
                                 </li>
                             }
                         })
                         .collect_view()}
                 </ul>
             </dd>
+            <dt>"Signed deliveries"</dt>
+            <dd>
+                {match (signs, &tag) {
+                    (true, Some(tag)) => format!("Yes: HMAC-SHA256, secret tag {tag}"),
+                    (true, None) => "Yes: HMAC-SHA256".to_owned(),
+                    (false, _) => "No: the endpoint cannot tell a delivery from a forged one".to_owned(),
+                }}
+            </dd>
+            {secret
+                .map(|secret| {
+                    view! {
+                        <dt>"Signing secret"</dt>
+                        <dd>
+                            <MaskedValue value=secret name=format!("the {} signing secret", label.to_lowercase()) />
+                        </dd>
+                    }
+                })}
+            <dt>"TLS certificate"</dt>
+            <dd>
+                {if security.verifies_tls() {
+                    "Verified"
+                } else {
+                    "Not verified: a self-signed certificate is accepted"
+                }}
+            </dd>
         </dl>
+        {signs.then(|| view! { <VerifyPanel tagged=tag.is_some() /> })}
     }
 }
+
+/// How an endpoint checks a signed delivery (`tagged`: the secret has a tag, sent too).
+#[component]
+fn VerifyPanel(tagged: bool) -> impl IntoView {
+    view! {
+        <details class="verify" data-testid="verify-panel">
+            <summary>"How your endpoint verifies these requests"</summary>
+            <p>
+                "Each delivery carries the Standard Webhooks headers: " <code>"webhook-id"</code>
+                " (the event's locator), " <code>"webhook-timestamp"</code> " (Unix seconds) and "
+                <code>"webhook-signature"</code> {if tagged { ", and " } else { "" }}
+                {tagged
+                    .then(|| {
+                        view! {
+                            <code>"webhook-secret-tag"</code>
+                            " (the tag of the secret in use)"
+                        }
+                    })} ". The signature is " <code>"v1,"</code> " followed by the base64 of HMAC-SHA256 over "
+                <code>"{webhook-id}.{webhook-timestamp}.{body}"</code>
+                ", keyed with the secret's UTF-8 bytes, over the body exactly as received. Refuse a timestamp more than five minutes away from now (a replay)."
+            </p>
+            <div class="actions">
+                <CopyButton text=VERIFY_EXAMPLE label="Copy the example" done="Copied the verification example." />
+            </div>
+            <pre class="json" tabindex="0">
+                {VERIFY_EXAMPLE}
+            </pre>
+        </details>
+    }
+}
+
+/// Checking a signed delivery, in Python (standard library only).
+const VERIFY_EXAMPLE: &str = r#"import base64, hashlib, hmac, time
+
+def verify(headers, body: bytes, secret: str) -> bool:
+    """True when `body` (the raw request body) was signed by EC with `secret`."""
+    msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
+    if abs(time.time() - int(timestamp)) > 300:
+        return False  # too old, or from the future: a replay
+    signed = f"{msg_id}.{timestamp}.".encode() + body
+    digest = hmac.new(secret.encode(), signed, hashlib.sha256).digest()
+    expected = "v1," + base64.b64encode(digest).decode()
+    return any(hmac.compare_digest(expected, sig) for sig in headers["webhook-signature"].split())
+"#;

@@ -3,9 +3,13 @@
 
 use leptos::prelude::*;
 
-use super::{form_state, FieldGroup, FormText};
+use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
 use crate::components::header_editor::HeaderEditor;
+use crate::components::toast::CopyButton;
+use crate::form_model::to_base64url;
+use crate::format::today;
+use crate::health::FormSection;
 
 /// Which endpoint of the webhook a part of the form edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,11 +37,23 @@ impl EndpointSlot {
         }
     }
 
-    /// A field's label: the endpoint's plain, the alert endpoint's prefixed.
+    /// A field's label: the endpoint's plain, the alert endpoint's prefixed ("URL" →
+    /// "Alert endpoint URL", "Secret tag" → "Alert endpoint secret tag").
     fn label(self, text: &str) -> String {
         match self {
             Self::Endpoint => text.to_owned(),
+            Self::Alert if text.chars().nth(1).is_some_and(char::is_lowercase) => {
+                format!("Alert endpoint {}{}", text[..1].to_lowercase(), &text[1..])
+            }
             Self::Alert => format!("Alert endpoint {text}"),
+        }
+    }
+
+    /// The id of its Security section (the anchor that health warnings link to).
+    fn security_anchor(self) -> &'static str {
+        match self {
+            Self::Endpoint => FormSection::EndpointSecurity.anchor(),
+            Self::Alert => FormSection::AlertSecurity.anchor(),
         }
     }
 }
@@ -56,7 +72,7 @@ macro_rules! endpoint_bind {
 #[component]
 pub(super) fn EndpointSection() -> impl IntoView {
     view! {
-        <fieldset>
+        <fieldset id=FormSection::Endpoint.anchor() tabindex="-1">
             <legend>"Endpoint"</legend>
             <EndpointFields which=EndpointSlot::Endpoint />
         </fieldset>
@@ -82,5 +98,95 @@ pub(super) fn EndpointFields(which: EndpointSlot) -> impl IntoView {
                 error=form.error(slot.path("headers"))
             />
         </FieldGroup>
+        <SecurityFields which=slot />
+    }
+}
+
+/// 32 random bytes from the browser's `crypto.getRandomValues`, base64url: a new secret.
+fn random_secret() -> Option<String> {
+    let window = web_sys::window()?;
+    let mut bytes = [0u8; 32];
+    window.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
+    let binary: String = bytes.iter().map(|byte| char::from(*byte)).collect();
+    window.btoa(&binary).ok().map(|standard| to_base64url(&standard))
+}
+
+/// The signing and TLS settings of the endpoint `which`: sign deliveries, the secret
+/// (masked, with Reveal, Copy and Generate), its tag, and TLS verification.
+#[component]
+fn SecurityFields(which: EndpointSlot) -> impl IntoView {
+    let (form, slot) = (form_state(), which);
+    let values = form.values;
+    let secret = endpoint_bind!(values, slot, draft.secret);
+    let tag = endpoint_bind!(values, slot, draft.tag);
+    let tag_typed = endpoint_bind!(values, slot, tag_typed);
+    let revealed = RwSignal::new(false);
+    let generated = RwSignal::new(None::<&'static str>);
+    // A new secret; its tag becomes today's date unless the user typed one.
+    let generate = move |_| match random_secret() {
+        Some(new) => {
+            secret.set(new);
+            if !tag_typed.with_untracked(|typed| *typed) {
+                tag.set(today());
+            }
+            generated.set(Some("A new secret is in the field. Save to use it; your endpoint needs it too."));
+        }
+        None => generated.set(Some("This browser cannot make a random secret: type one of at least 24 characters.")),
+    };
+    let (sign_label, verify_label) = match slot {
+        EndpointSlot::Endpoint => ("Sign deliveries (Standard Webhooks, HMAC-SHA256)", "Verify the TLS certificate"),
+        EndpointSlot::Alert => {
+            ("Sign alert notices (Standard Webhooks, HMAC-SHA256)", "Verify the alert endpoint's TLS certificate")
+        }
+    };
+    view! {
+        <fieldset class="security" id=slot.security_anchor() tabindex="-1">
+            <legend>{slot.label("Security")}</legend>
+            <FormCheck label=sign_label bind=endpoint_bind!(values, slot, draft.hmac_enabled) />
+            <div class="secret-row">
+                <FormText
+                    label=slot.label("Signing secret")
+                    path=slot.path("secret")
+                    bind=secret
+                    kind="password"
+                    revealed=Some(revealed)
+                    hint="At least 24 characters; your endpoint keeps the same secret to check signatures."
+                />
+                <div class="actions">
+                    <button
+                        type="button"
+                        class="button subtle"
+                        aria-pressed=move || revealed.get().to_string()
+                        on:click=move |_| revealed.update(|shown| *shown = !*shown)
+                    >
+                        {move || if revealed.get() { "Hide secret" } else { "Reveal secret" }}
+                    </button>
+                    {move || {
+                        view! {
+                            <CopyButton
+                                text=secret.get()
+                                label="Copy secret"
+                                done="Copied the signing secret."
+                                class="button subtle"
+                            />
+                        }
+                    }}
+                    <button type="button" class="button" on:click=generate>
+                        "Generate"
+                    </button>
+                </div>
+                <p class="hint" role="status">
+                    {move || generated.get()}
+                </p>
+            </div>
+            <FormText
+                label=slot.label("Secret tag")
+                path=slot.path("tag")
+                bind=tag
+                hint="Your label for the secret in use, e.g. the date it was made; sent as webhook-secret-tag."
+                on_typed=Callback::new(move |()| tag_typed.set(true))
+            />
+            <FormCheck label=verify_label bind=endpoint_bind!(values, slot, draft.secure_ssl) />
+        </fieldset>
     }
 }

@@ -9,6 +9,7 @@ use super::{form_state, FormCheck, FormSelect, FormText};
 use crate::bind;
 use crate::components::field::CheckField;
 use crate::form_model::{retry_schedule, FormValues, INTERVAL_UNITS, RETRY_KINDS, TRIGGER_CLASSES};
+use crate::health::FormSection;
 
 /// What happens when a delivery fails.
 #[component]
@@ -39,7 +40,7 @@ pub(super) fn FailureHandlingSection() -> impl IntoView {
     };
     let units = INTERVAL_UNITS.iter().map(|(unit, _)| (*unit, *unit)).collect::<Vec<_>>();
     view! {
-        <fieldset>
+        <fieldset id=FormSection::FailureHandling.anchor() tabindex="-1">
             <legend>"Failure handling"</legend>
             <div class="row">{TRIGGER_CLASSES.map(class_check).collect_view()}</div>
             <FormText

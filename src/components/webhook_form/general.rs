@@ -5,6 +5,7 @@ use leptos::prelude::*;
 use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
 use crate::components::event_type_picker::EventTypePicker;
+use crate::health::FormSection;
 
 /// The name, and whether events are delivered.
 #[component]
@@ -26,7 +27,7 @@ pub(super) fn EventTypesSection() -> impl IntoView {
     let event_types = bind!(form.values, draft.event_types);
     let error = form.error("eventTypes".to_owned());
     view! {
-        <fieldset>
+        <fieldset id=FormSection::EventTypes.anchor() tabindex="-1">
             <legend>"Event types"</legend>
             <FieldGroup path="eventTypes">
                 <EventTypePicker

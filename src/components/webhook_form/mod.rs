@@ -108,6 +108,19 @@ fn focus_first_error() {
     });
 }
 
+/// Scrolls to and focuses the section the URL's fragment names, if any.
+fn focus_linked_section() {
+    use wasm_bindgen::JsCast;
+    let Some(window) = web_sys::window() else { return };
+    let hash = window.location().hash().unwrap_or_default();
+    let Some(id) = hash.strip_prefix('#').filter(|id| !id.is_empty() && !id.contains('=')) else { return };
+    let section = window.document().and_then(|d| d.get_element_by_id(id));
+    if let Some(section) = section.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        section.scroll_into_view();
+        let _ = section.focus();
+    }
+}
+
 /// A text or number input for the value `bind`, checked as the draft's field at `path`.
 #[component]
 fn FormText<T>(
@@ -131,6 +144,15 @@ fn FormText<T>(
     /// The largest number (number inputs).
     #[prop(optional_no_strip)]
     max: Option<&'static str>,
+    /// What it says under the input.
+    #[prop(optional)]
+    hint: Option<&'static str>,
+    /// A masked input (`kind` "password") shows its value while this holds.
+    #[prop(optional_no_strip)]
+    revealed: Option<RwSignal<bool>>,
+    /// Told after each change the user types.
+    #[prop(optional)]
+    on_typed: Option<Callback<()>>,
 ) -> impl IntoView
 where
     T: Clone + PartialEq + ToString + FromStr + Default + Send + Sync + 'static,
@@ -138,18 +160,26 @@ where
     let form = form_state();
     let shown = bind.memo();
     let leave = path.clone();
+    let on_input = Callback::new(move |text: String| {
+        bind.set(text.trim().parse().unwrap_or_default());
+        if let Some(on_typed) = on_typed {
+            on_typed.run(());
+        }
+    });
     view! {
         <TextField
             id=field_id(&path)
             label
+            hint=hint.unwrap_or_default()
             value=Signal::derive(move || shown.with(T::to_string))
-            on_input=Callback::new(move |text: String| bind.set(text.trim().parse().unwrap_or_default()))
+            on_input
             error=form.error(path)
             on_leave=Callback::new(move |()| form.touch(&leave))
             kind
             placeholder=placeholder.unwrap_or_default()
             min
             max
+            revealed
         />
     }
 }
@@ -336,6 +366,8 @@ pub fn WebhookForm(
         }
     });
     let is_edit = matches!(mode, FormMode::Edit(_));
+    // A link to a section (a health warning's "…/edit#failure-handling") opens it.
+    request_animation_frame(focus_linked_section);
     let on_focusout = move |_| form.errors.set(draft.with(WebhookDraft::validate));
 
     view! {

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use webhooks_api::{diff, UpdateWebhookRequest, WebhookDraft, WebhookResponse};
 
-use crate::form_model::describe_update;
+use crate::form_model::{describe_update, mask_secrets};
 use crate::format::pretty_json;
 
 /// The minimal PATCH body that `diff` computed, in words and as the exact JSON.
@@ -18,15 +18,40 @@ pub(super) fn ReviewSection(update: Memo<Option<UpdateWebhookRequest>>) -> impl 
                         <ul>
                             {describe_update(&update).into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                         </ul>
-                        <pre class="json" data-testid="patch-body">
-                            {pretty_json(&serde_json::to_string(&update).unwrap_or_default())}
-                        </pre>
+                        <PatchBody json=serde_json::to_string(&update).unwrap_or_default() />
                     }
                         .into_any()
                 }
                 _ => view! { <p class="hint">"No changes yet."</p> }.into_any(),
             }}
         </section>
+    }
+}
+
+/// The PATCH body as JSON, its secrets (a new signing secret, secret header values)
+/// masked until revealed.
+#[component]
+fn PatchBody(json: String) -> impl IntoView {
+    let (masked, plain) = (pretty_json(&mask_secrets(&json)), pretty_json(&json));
+    let has_secrets = masked != plain;
+    let revealed = RwSignal::new(false);
+    view! {
+        {has_secrets
+            .then(|| {
+                view! {
+                    <button
+                        type="button"
+                        class="button subtle"
+                        aria-pressed=move || revealed.get().to_string()
+                        on:click=move |_| revealed.update(|shown| *shown = !*shown)
+                    >
+                        {move || if revealed.get() { "Hide secrets" } else { "Reveal secrets" }}
+                    </button>
+                }
+            })}
+        <pre class="json" data-testid="patch-body">
+            {move || if revealed.get() { plain.clone() } else { masked.clone() }}
+        </pre>
     }
 }
 
