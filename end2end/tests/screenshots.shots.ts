@@ -114,3 +114,27 @@ test('the events page, one event, and a diverted event with its payload', async 
   await expect(page.getByTestId('diverted-payload').getByTestId('event-json')).toBeVisible();
   await page.screenshot({ path: `${shots}/diverted-payload-light.png` });
 });
+
+test('the form\'s Security section and a webhook\'s setup warnings', async ({ page, request }) => {
+  await page.setViewportSize({ width: 1200, height: 900 });
+  const { tenant, token } = freshTenant();
+  const careless = await request.post(`/event/${tenant}/webhooks`, {
+    headers: { Authorization: `Bearer ${token}` },
+    data: {
+      name: 'Claims to broker',
+      endpoint: { url: 'http://broker.example.com/claims' },
+      eventTypes: ['claim.fnol.create'],
+      failureHandling: { triggers: ['5xx'], divert: false, suspend: true },
+    },
+  });
+  const hook = await careless.json();
+  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await expect(page.getByTestId('setup-warnings')).toContainText('Suspends without diverting');
+  await page.getByTestId('setup-warnings').screenshot({ path: `${shots}/health-light.png` });
+  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#endpoint-security`);
+  await page.getByLabel('Sign deliveries (Standard Webhooks, HMAC-SHA256)').check();
+  await page.getByRole('button', { name: 'Generate' }).first().click();
+  const security = page.getByRole('group', { name: 'Security', exact: true });
+  await security.scrollIntoViewIfNeeded();
+  await security.screenshot({ path: `${shots}/form-security-light.png` });
+});
