@@ -8,8 +8,10 @@ mkdir -p data
 
 cargo build --quiet -p webhooks-server
 server_log=data/dev-server.log
+# The demo's webhooks point at its receiver on loopback: allow loopback as a destination.
 target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webhooks.sqlite3 \
-  --demo --dev --dashboard-url http://127.0.0.1:8080 >"$server_log" 2>&1 &
+  --demo --dev --dashboard-url http://127.0.0.1:8080 \
+  --allow-destination 127.0.0.0/8 --allow-destination ::1/128 >"$server_log" 2>&1 &
 server=$!
 trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
 trunk=$!

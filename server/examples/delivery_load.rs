@@ -1,5 +1,5 @@
 //! `make bench` (delivery part): 10,000 deliveries (200 events × 50 webhooks) to a
-//! receiver on loopback; prints throughput and the latency from raising an event to its
+//! receiver on loopback, with the destination guard on and loopback allowed; prints throughput and the latency from raising an event to its
 //! arrival, p50 and p99. Run with `--profile server-release`.
 
 use std::collections::HashMap;
@@ -8,6 +8,7 @@ use std::time::{Duration, Instant};
 use webhooks_api::{CreateEndpointRequest, CreateWebhookRequest, Locator, TenantLocator};
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
+use webhooks_server::destination::Destinations;
 use webhooks_server::{receiver, store, AppState};
 
 const ENDPOINTS: u32 = 50;
@@ -38,7 +39,11 @@ async fn main() {
     })
     .unwrap();
     let workers = 32;
-    let state = AppState::new(db).with_engine(EngineConfig { workers, ..EngineConfig::default() });
+    let state = AppState::new(db).with_engine(EngineConfig {
+        workers,
+        destinations: Destinations::with_loopback(),
+        ..EngineConfig::default()
+    });
 
     let started = Instant::now();
     let mut raised = HashMap::new();
@@ -64,7 +69,7 @@ async fn main() {
     let at = |p: f64| latencies[((latencies.len() as f64 * p).ceil() as usize).clamp(1, latencies.len()) - 1];
     println!();
     println!(
-        "delivery: {total} deliveries ({EVENTS} events × {ENDPOINTS} endpoints), {workers} workers, loopback receiver"
+        "delivery: {total} deliveries ({EVENTS} events × {ENDPOINTS} endpoints), {workers} workers, loopback receiver, destination guard on"
     );
     println!(
         "  {:.0} deliveries/s; raise → arrival p50 {:.1} ms, p99 {:.1} ms; all done in {:.2} s",

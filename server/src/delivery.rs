@@ -6,6 +6,9 @@
 //! server dies between sending and recording the outcome, the claim runs out and the
 //! event is sent again: delivery is at least once. Once a success is recorded the row is
 //! gone, so an event is never sent again after that.
+//!
+//! A tenant chooses where it sends, so every destination is checked when it is sent to
+//! ([`crate::destination`]), and redirects are not followed.
 
 use std::error::Error;
 use std::sync::Arc;
@@ -14,10 +17,11 @@ use std::time::{Duration, Instant};
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::{Notify, Semaphore};
 use webhooks_api::{
-    DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
+    validate, DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
 };
 
 use crate::db::{Db, StoreError};
+use crate::destination::{Destinations, GuardedResolver, Refused};
 use crate::{store, timestamp};
 
 /// How the engine runs.
@@ -29,11 +33,18 @@ pub struct EngineConfig {
     pub timeout: Duration,
     /// How often the outbox is looked at when nothing wakes the engine.
     pub poll_interval: Duration,
+    /// Where deliveries and alert notices may go beyond the public internet.
+    pub destinations: Destinations,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { workers: 8, timeout: Duration::from_secs(10), poll_interval: Duration::from_millis(100) }
+        Self {
+            workers: 8,
+            timeout: Duration::from_secs(10),
+            poll_interval: Duration::from_millis(100),
+            destinations: Destinations::default(),
+        }
     }
 }
 
@@ -42,12 +53,14 @@ impl Default for EngineConfig {
 pub enum Outcome {
     /// A 2xx answer.
     Delivered(u16),
-    /// Any other status.
+    /// Any other status (a redirect too: redirects are not followed).
     Status(u16),
     /// No answer in time.
     TimedOut,
     /// No connection (refused, unknown host, reset): counts as `timeout`.
     ConnectionFailed(String),
+    /// The destination is not allowed (why, in words): not sent, counts as `timeout`.
+    Refused(String),
 }
 
 impl Outcome {
@@ -61,6 +74,7 @@ impl Outcome {
             }
             Self::TimedOut => format!("no answer within {} ms", timeout.as_millis()),
             Self::ConnectionFailed(why) => format!("could not connect: {why}"),
+            Self::Refused(why) => why.clone(),
         }
     }
 }
@@ -102,7 +116,9 @@ pub fn matching_trigger(triggers: &[String], outcome: &Outcome) -> Option<String
                 (!class.is_empty() && has(class)).then(|| class.to_owned())
             }
         }
-        Outcome::TimedOut | Outcome::ConnectionFailed(_) => has("timeout").then(|| "timeout".to_owned()),
+        Outcome::TimedOut | Outcome::ConnectionFailed(_) | Outcome::Refused(_) => {
+            has("timeout").then(|| "timeout".to_owned())
+        }
     }
 }
 
@@ -209,13 +225,20 @@ fn claim_due(
 /// Starts the engine on the runtime; enqueuers wake it through the returned [`Wake`].
 pub fn start(db: Db, config: EngineConfig) -> Wake {
     let wake = Wake::default();
+    let destinations = Arc::new(config.destinations.clone());
     let engine = Arc::new(Engine {
         db,
         http: reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            // A 3xx is an answer like any other: following it would reach a place unchecked.
+            .redirect(reqwest::redirect::Policy::none())
+            // A proxy would connect where the resolver cannot see.
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver(Arc::clone(&destinations))))
             .build()
             .expect("an HTTP client with a timeout builds"),
+        destinations,
         permits: Arc::new(Semaphore::new(config.workers.max(1))),
         config,
     });
@@ -227,6 +250,7 @@ pub fn start(db: Db, config: EngineConfig) -> Wake {
 struct Engine {
     db: Db,
     http: reqwest::Client,
+    destinations: Arc<Destinations>,
     permits: Arc<Semaphore>,
     config: EngineConfig,
 }
@@ -329,9 +353,21 @@ impl Engine {
         self.finish(delivery, finish, &message).await;
     }
 
+    /// POSTs `body` to `url` with `headers`, if the destination is allowed.
     async fn send(&self, url: &str, headers: &webhooks_api::Headers, body: String) -> Outcome {
-        let mut request = self.http.post(url).header("Content-Type", "application/json").body(body);
+        let target = match validate::sender::url(url) {
+            Ok(target) => target,
+            Err(why) => return Outcome::Refused(format!("destination {url:?} cannot be sent to: {why}")),
+        };
+        if let Err(refused) = self.destinations.check_url(&target) {
+            return Outcome::Refused(refused.to_string());
+        }
+        let mut request = self.http.post(target).header("Content-Type", "application/json").body(body);
         for (name, values) in headers {
+            // A webhook stored before the rule may hold one: HTTP's own headers are the sender's.
+            if validate::controlled_by_http(name) {
+                continue;
+            }
             for value in values {
                 request = request.header(name.as_str(), value.as_str());
             }
@@ -339,8 +375,11 @@ impl Engine {
         match request.send().await {
             Ok(response) if response.status().is_success() => Outcome::Delivered(response.status().as_u16()),
             Ok(response) => Outcome::Status(response.status().as_u16()),
-            Err(error) if error.is_timeout() => Outcome::TimedOut,
-            Err(error) => Outcome::ConnectionFailed(root_cause(&error)),
+            Err(error) => match refusal(&error) {
+                Some(refused) => Outcome::Refused(refused.to_string()),
+                None if error.is_timeout() => Outcome::TimedOut,
+                None => Outcome::ConnectionFailed(root_cause(&error)),
+            },
         }
     }
 
@@ -391,6 +430,18 @@ enum Finish {
     RetryAfter(i64),
     Divert { trigger: String, message: String },
     GiveUp { trigger: String, message: String, policy: FailureHandlingResponse },
+}
+
+/// The refused destination behind a failed send, if that is why it failed.
+fn refusal<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a Refused> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if let Some(refused) = current.downcast_ref::<Refused>() {
+            return Some(refused);
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// Error chains of reqwest say "error sending request"; the cause says what happened.

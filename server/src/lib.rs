@@ -7,6 +7,7 @@ pub mod auth;
 pub mod db;
 pub mod delivery;
 pub mod demo;
+pub mod destination;
 pub mod error;
 pub mod http;
 pub mod receiver;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand};
 use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
+use webhooks_server::destination::{self, Destinations};
 use webhooks_server::{auth, demo, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
@@ -66,6 +67,11 @@ struct ServeArgs {
     /// Development routes: POST /dev/{tenantLocator}/events raises an event.
     #[arg(long)]
     dev: bool,
+    /// A network deliveries may go to although it is not public, in CIDR notation or one
+    /// address (repeatable), e.g. 127.0.0.0/8 and ::1/128 for loopback. Without it, loopback,
+    /// private, link-local, shared, unique-local and other non-public addresses are refused.
+    #[arg(long = "allow-destination", value_name = "CIDR", value_parser = destination::parse_network)]
+    allow_destinations: Vec<ipnet::IpNet>,
     /// Deliveries sent at once, at most.
     #[arg(long, default_value_t = 8)]
     delivery_workers: usize,
@@ -215,6 +221,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let engine = EngineConfig {
         workers: args.delivery_workers,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
+        destinations: Destinations::allowing(args.allow_destinations),
         ..EngineConfig::default()
     };
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;

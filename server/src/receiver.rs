@@ -1,14 +1,16 @@
 //! A webhook receiver on loopback, for the demo and the tests: `/ok` answers 200,
-//! `/status/{code}` answers that status, `/hang` never answers. It records every request.
+//! `/status/{code}` answers that status, `/hang` never answers, `/redirect?to=URL` answers 302 to `URL`, `/alert` takes alert
+//! notices. It records every request.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::any;
 use axum::Router;
 
 /// One request the receiver got.
@@ -59,6 +61,22 @@ async fn status(
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+/// Where `/redirect` sends the client.
+#[derive(serde::Deserialize)]
+struct RedirectTo {
+    to: String,
+}
+
+async fn redirect(
+    State(recorded): State<Recorded>,
+    Query(RedirectTo { to }): Query<RedirectTo>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::response::Response {
+    recorded.push("/redirect".into(), headers, body);
+    (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+}
+
 async fn hang(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes) -> StatusCode {
     recorded.push("/hang".into(), headers, body);
     std::future::pending::<()>().await;
@@ -74,10 +92,12 @@ async fn alert(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes
 pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded)> {
     let recorded = Recorded::default();
     let app = Router::new()
-        .route("/ok", post(ok))
-        .route("/status/{code}", post(status))
-        .route("/hang", post(hang))
-        .route("/alert", post(alert))
+        // Any method: a client that followed a redirect (with a GET) would be seen too.
+        .route("/ok", any(ok))
+        .route("/status/{code}", any(status))
+        .route("/redirect", any(redirect))
+        .route("/hang", any(hang))
+        .route("/alert", any(alert))
         .with_state(recorded.clone());
     let listener = tokio::net::TcpListener::bind(address).await?;
     let bound = listener.local_addr()?;

@@ -11,10 +11,17 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use webhooks_api::{DivertedEventResponse, EventResponse, TenantLocator, WebhookResponse};
 use webhooks_server::delivery::EngineConfig;
+use webhooks_server::destination::Destinations;
 use webhooks_server::receiver::{self, Recorded};
 
+/// An engine that may reach this machine's loopback receivers.
 fn engine(timeout_ms: u64) -> EngineConfig {
-    EngineConfig { workers: 4, timeout: Duration::from_millis(timeout_ms), poll_interval: Duration::from_millis(10) }
+    EngineConfig {
+        workers: 4,
+        timeout: Duration::from_millis(timeout_ms),
+        poll_interval: Duration::from_millis(10),
+        destinations: Destinations::with_loopback(),
+    }
 }
 
 /// A server with an engine, a receiver, and a tenant with a token.
