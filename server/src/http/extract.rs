@@ -12,7 +12,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::Json;
-use webhooks_api::{Locator, LocatorError, TenantLocator};
+use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 
 use super::AppState;
 use crate::auth::{self, Principal};
@@ -21,6 +21,8 @@ use crate::store::{Page, WebhookFilter};
 
 /// Largest `count` accepted.
 const MAX_PAGE_SIZE: u32 = 1000;
+/// Most `eventTypes` values in one list query (each is a scan of every row's types).
+const MAX_EVENT_TYPE_FILTERS: usize = 100;
 
 /// A JSON request body, checked only when the handler `?`s it.
 // axum runs every extractor before the handler's body, so a plain `Json<T>` would answer
@@ -44,9 +46,10 @@ impl FromRequestParts<AppState> for Caller {
             .map(|(_, token)| token.trim().to_owned())
             .filter(|token| !token.is_empty())
             .ok_or_else(ApiFailure::unauthenticated)?;
+        // Its own connection: a token is never checked behind a list query.
         let principal = state
             .db
-            .read(move |connection| auth::authenticate(connection, &token))
+            .read_for_authentication(move |connection| auth::authenticate(connection, &token))
             .await?
             .ok_or_else(ApiFailure::unauthenticated)?;
         if let Some(limiter) = &state.limiter {
@@ -157,6 +160,15 @@ pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
             _ => {} // EC has more parameters (e.g. `extended`); unknown ones are ignored.
         }
     }
+    if filter.name.as_deref().is_some_and(|name| name.chars().count() > validate::MAX_NAME_CHARS) {
+        errors.insert("name".to_owned(), format!("use at most {} characters", validate::MAX_NAME_CHARS));
+    }
+    if filter.event_types.len() > MAX_EVENT_TYPE_FILTERS {
+        errors.insert(
+            "eventTypes".to_owned(),
+            format!("give at most {MAX_EVENT_TYPE_FILTERS} event types ({} given)", filter.event_types.len()),
+        );
+    }
     invalid_parameters(errors).map(|()| filter)
 }
 
@@ -185,5 +197,16 @@ mod tests {
         assert!(parse_filter("count=1000").is_ok());
         assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
         assert!(parse_page("count=x").is_err());
+    }
+
+    #[test]
+    fn filter_takes_at_most_100_event_types_and_a_255_character_name() {
+        let types = |n: usize| (0..n).map(|i| format!("t.{i}")).collect::<Vec<_>>();
+        assert_eq!(parse_filter(&format!("eventTypes={}", types(100).join(","))).unwrap().event_types.len(), 100);
+        let over = parse_filter(&format!("eventTypes={}&eventTypes=more", types(100).join(","))).unwrap_err();
+        assert_eq!(over.field_errors["eventTypes"], "give at most 100 event types (101 given)");
+        assert!(parse_filter(&format!("name={}", "é".repeat(255))).is_ok());
+        let long = parse_filter(&format!("name={}", "é".repeat(256))).unwrap_err();
+        assert_eq!(long.field_errors.keys().collect::<Vec<_>>(), ["name"]);
     }
 }

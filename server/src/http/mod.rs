@@ -267,12 +267,12 @@ mod tests {
             }
             responses.keys().map(String::as_str).collect::<Vec<_>>().join(" ")
         };
-        assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500");
-        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500");
-        assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500");
-        assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500");
-        assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500");
-        assert_eq!(statuses("get", "/{webhookLocator}/diverted"), "200 400 401 403 404 429 500");
+        assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500 503");
+        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500 503");
+        assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500 503");
+        assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500 503");
+        assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500 503");
+        assert_eq!(statuses("get", "/{webhookLocator}/diverted"), "200 400 401 403 404 429 500 503");
         let retry_after =
             &document["paths"]["/event/{tenantLocator}/webhooks/list"]["get"]["responses"]["429"]["headers"];
         assert!(retry_after["Retry-After"].is_object(), "a 429 documents its Retry-After");
