@@ -39,6 +39,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/001_initial.sql")),
         M::up(include_str!("../migrations/002_events.sql")),
         M::up(include_str!("../migrations/003_delivery_claims.sql")),
+        M::up(include_str!("../migrations/005_delivery_guards.sql")),
     ])
 }
 

@@ -75,6 +75,9 @@ struct ServeArgs {
     /// Deliveries sent at once, at most.
     #[arg(long, default_value_t = 8)]
     delivery_workers: usize,
+    /// Deliveries of one webhook sent at once, at most (a hanging endpoint holds no more workers).
+    #[arg(long, default_value_t = 2)]
+    delivery_per_webhook: usize,
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
@@ -220,6 +223,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let options = RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev };
     let engine = EngineConfig {
         workers: args.delivery_workers,
+        per_webhook: args.delivery_per_webhook,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
         destinations: Destinations::allowing(args.allow_destinations),
         ..EngineConfig::default()

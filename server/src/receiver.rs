@@ -1,10 +1,11 @@
 //! A webhook receiver on loopback, for the demo and the tests: `/ok` answers 200,
-//! `/status/{code}` answers that status, `/hang` never answers, `/redirect?to=URL` answers 302 to `URL`, `/alert` takes alert
+//! `/status/{code}` answers that status, `/slow/{ms}/{code}` answers it after a while,
+//! `/hang` never answers, `/redirect?to=URL` answers 302 to `URL`, `/alert` takes alert
 //! notices. It records every request.
 
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -61,6 +62,17 @@ async fn status(
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+async fn slow(
+    State(recorded): State<Recorded>,
+    Path((ms, code)): Path<(u64, u16)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    recorded.push(format!("/slow/{ms}/{code}"), headers, body);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
 /// Where `/redirect` sends the client.
 #[derive(serde::Deserialize)]
 struct RedirectTo {
@@ -95,6 +107,7 @@ pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded
         // Any method: a client that followed a redirect (with a GET) would be seen too.
         .route("/ok", any(ok))
         .route("/status/{code}", any(status))
+        .route("/slow/{ms}/{code}", any(slow))
         .route("/redirect", any(redirect))
         .route("/hang", any(hang))
         .route("/alert", any(alert))
