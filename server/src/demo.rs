@@ -15,7 +15,9 @@ use crate::{store, timestamp};
 
 /// The demo tenant's locator (fixed, so that bookmarks keep working across restarts).
 pub const DEMO_TENANT: &str = "6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d";
-/// Where the demo's webhook receiver listens; some demo webhooks point there.
+/// Where the demo's webhook receiver listens. Every demo webhook that subscribes to a
+/// type the demo raises points there, and so does every alert endpoint: the demo sends
+/// nothing off this machine. The others have realistic URLs and never get an event.
 pub const DEMO_RECEIVER: &str = "127.0.0.1:8082";
 /// How often the demo raises an event.
 const DEMO_EVENT_EVERY: std::time::Duration = std::time::Duration::from_secs(12);
@@ -50,9 +52,10 @@ impl Policy {
     fn request(self) -> Option<FailureHandlingCreateRequest> {
         let strategy = |kind, interval, attempts| Some(RetryStrategy { kind, interval, attempts });
         let triggers = |list: &[&str]| Some(list.iter().map(|t| (*t).to_owned()).collect());
+        // The demo receiver's: the webhooks that fail for real alert there, on this machine.
         let alert = || {
             Some(CreateEndpointRequest {
-                url: "https://alerts.example.com/webhook-failures".into(),
+                url: "http://127.0.0.1:8082/alert".into(),
                 headers: Headers::from([("X-Team".into(), vec!["platform".into()])]),
                 ..Default::default()
             })
@@ -123,7 +126,8 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "FNOL intake (claims)",
         url: "https://claims.example.com/fnol",
-        event_types: &["claim.fnol.create", "claim.fnol.complete", "claim.fnol.reject"],
+        // Not claim.fnol.create: the demo raises it, and this URL is not the demo's receiver.
+        event_types: &["claim.fnol.complete", "claim.fnol.reject"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -486,6 +490,21 @@ mod tests {
             Ok(())
         })
         .unwrap();
+    }
+
+    #[test]
+    fn generated_events_and_alerts_reach_only_the_demo_receiver() {
+        let receiver = format!("http://{DEMO_RECEIVER}/");
+        let mut receiving = 0;
+        for seed in SEEDS {
+            let alert = seed.policy.request().and_then(|policy| policy.alert_endpoint);
+            assert!(alert.is_none_or(|alert| alert.url.starts_with(&receiver)), "{}'s alert endpoint", seed.name);
+            if seed.event_types.iter().any(|t| DEMO_EVENTS.contains(t)) {
+                assert!(seed.url.starts_with(&receiver), "{} gets generated events at {}", seed.name, seed.url);
+                receiving += 1;
+            }
+        }
+        assert!(receiving >= 4, "the demo shows deliveries to several webhooks");
     }
 
     #[test]
