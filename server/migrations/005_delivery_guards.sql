@@ -10,3 +10,7 @@ CREATE UNIQUE INDEX deliveries_once ON deliveries (tenant, event_locator, webhoo
 -- Why a delivery that could not be decoded was set aside (it is then never due again).
 ALTER TABLE deliveries ADD COLUMN set_aside TEXT;
 
+-- Retention: old events are found in locator (time) order, and an event is kept while a
+-- diverted event or a queued delivery names it.
+CREATE INDEX events_by_locator ON events (locator);
+CREATE INDEX diverted_events_by_event ON diverted_events (tenant, event_locator);

@@ -11,6 +11,7 @@ pub mod destination;
 pub mod error;
 pub mod http;
 pub mod receiver;
+pub mod retention;
 pub mod store;
 pub mod timestamp;
 

@@ -13,7 +13,7 @@ use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::{self, Destinations};
-use webhooks_server::{auth, demo, AppState, RouterOptions};
+use webhooks_server::{auth, demo, retention, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
 #[derive(Parser)]
@@ -81,6 +81,9 @@ struct ServeArgs {
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
+    /// Days an event is kept (unless a diverted event or a queued delivery still names it).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    event_retention_days: u32,
     /// Requests a second each token may send on average (beyond: 429 with Retry-After).
     #[arg(long, default_value_t = NonZeroU32::new(50).expect("non-zero"))]
     rate_limit: NonZeroU32,
@@ -228,11 +231,13 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         destinations: Destinations::allowing(args.allow_destinations),
         ..EngineConfig::default()
     };
+    let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
+        tokio::spawn(retention::run(db.clone(), retention));
         let state = AppState::new(db).with_engine(engine).with_rate_limit(args.rate_limit, args.rate_burst);
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
