@@ -433,10 +433,21 @@ pub async fn generate_events(state: crate::AppState) {
     }
 }
 
-/// Issues a token for the demo tenant with every permission.
-pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<String, StoreError> {
+/// The label of the demo's admin token.
+const ADMIN_TOKEN_LABEL: &str = "demo admin";
+
+/// Issues a token for the demo tenant with every permission, revoking the one issued at
+/// the previous start: one demo admin token is live at a time.
+pub fn admin_token(connection: &mut Connection, tenant: TenantLocator) -> Result<String, StoreError> {
     let grants: BTreeSet<Grant> = auth::ALL_GRANTS.iter().map(|g| g.parse().expect("known grants are valid")).collect();
-    Ok(auth::issue(connection, tenant, &grants, "demo admin")?.1)
+    let transaction = connection.transaction()?;
+    let revoked = auth::revoke_labelled(&transaction, tenant, ADMIN_TOKEN_LABEL)?;
+    let (_, token) = auth::issue(&transaction, tenant, &grants, ADMIN_TOKEN_LABEL)?;
+    transaction.commit()?;
+    if revoked > 0 {
+        tracing::info!(revoked, "the previous demo admin token was revoked");
+    }
+    Ok(token)
 }
 
 #[cfg(test)]
@@ -505,6 +516,23 @@ mod tests {
             }
         }
         assert!(receiving >= 4, "the demo shows deliveries to several webhooks");
+    }
+
+    #[test]
+    fn each_start_revokes_the_previous_admin_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("a.sqlite3")).unwrap();
+        db.blocking(|c| {
+            let tenant = seed(c, OffsetDateTime::now_utc())?;
+            let other = auth::issue(c, tenant, &auth::parse_grants("webhooks.read").unwrap(), "kept")?.1;
+            let first = admin_token(c, tenant)?;
+            let second = admin_token(c, tenant)?;
+            assert!(auth::authenticate(c, &first)?.is_none(), "the previous start's token is revoked");
+            assert!(auth::authenticate(c, &second)?.is_some());
+            assert!(auth::authenticate(c, &other)?.is_some(), "tokens with other labels stay");
+            Ok(())
+        })
+        .unwrap();
     }
 
     #[test]

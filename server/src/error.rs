@@ -40,13 +40,13 @@ impl ApiFailure {
         Self::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token: send Authorization: Bearer <token>")
     }
 
-    /// 429: this token sent too many requests; try again after `seconds`.
-    pub fn rate_limited(seconds: u64) -> Self {
+    /// 429: `who` (this token, this address) sent too many requests; try again after `seconds`.
+    pub fn rate_limited(who: &str, seconds: u64) -> Self {
         Self {
             retry_after_seconds: Some(seconds),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("too many requests from this token: try again in {seconds} s"),
+                format!("too many requests from {who}: try again in {seconds} s"),
             )
         }
     }

@@ -90,6 +90,13 @@ struct ServeArgs {
     /// Requests a token may send at once before the rate limit applies.
     #[arg(long, default_value_t = NonZeroU32::new(200).expect("non-zero"))]
     rate_burst: NonZeroU32,
+    /// Requests without a valid token a second each client address may send on average
+    /// (beyond: 429 with Retry-After instead of 401).
+    #[arg(long, default_value_t = NonZeroU32::new(10).expect("non-zero"))]
+    unauthenticated_rate_limit: NonZeroU32,
+    /// Requests without a valid token a client address may send at once before that limit applies.
+    #[arg(long, default_value_t = NonZeroU32::new(100).expect("non-zero"))]
+    unauthenticated_rate_burst: NonZeroU32,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
@@ -223,7 +230,8 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options = RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev };
+    let options =
+        RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev, ..RouterOptions::default() };
     let engine = EngineConfig {
         workers: args.delivery_workers,
         per_webhook: args.delivery_per_webhook,
@@ -238,7 +246,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
         tokio::spawn(retention::run(db.clone(), retention));
-        let state = AppState::new(db).with_engine(engine).with_rate_limit(args.rate_limit, args.rate_burst);
+        let state = AppState::new(db)
+            .with_engine(engine)
+            .with_rate_limit(args.rate_limit, args.rate_burst)
+            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst);
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await

@@ -6,15 +6,17 @@
 //! `parse_locator` (400 malformed locator), the body (415, 413, 400), and last the 404.
 
 use std::collections::BTreeMap;
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::Json;
 use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 
-use super::AppState;
+use super::{AppState, ADDRESSES_KEPT};
 use crate::auth::{self, Principal};
 use crate::error::ApiFailure;
 use crate::store::{Page, WebhookFilter};
@@ -44,21 +46,52 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|value| value.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim().to_owned())
-            .filter(|token| !token.is_empty())
-            .ok_or_else(ApiFailure::unauthenticated)?;
-        // Its own connection: a token is never checked behind a list query.
-        let principal = state
-            .db
-            .read_for_authentication(move |connection| auth::authenticate(connection, &token))
-            .await?
-            .ok_or_else(ApiFailure::unauthenticated)?;
-        if let Some(limiter) = &state.limiter {
-            if let Err(not_until) = limiter.check_key(&principal.token_id) {
-                let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
-                return Err(ApiFailure::rate_limited(wait.as_secs() + 1));
+            .filter(|token| !token.is_empty());
+        let principal = match token {
+            // Its own connection: a token is never checked behind a list query.
+            Some(token) => {
+                state.db.read_for_authentication(move |connection| auth::authenticate(connection, &token)).await?
             }
+            None => None,
+        };
+        let Some(principal) = principal else {
+            if let Some(limiter) = &state.address_limiter {
+                if limiter.len() > ADDRESSES_KEPT {
+                    limiter.retain_recent();
+                }
+                let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| address_key(info.0.ip()));
+                check_rate(limiter, &client, "this address without a valid token")?;
+            }
+            return Err(ApiFailure::unauthenticated());
+        };
+        if let Some(limiter) = &state.limiter {
+            check_rate(limiter, &principal.token_id, "this token")?;
         }
         Ok(Caller(principal))
+    }
+}
+
+/// 429 with `Retry-After` when `key` has used up its quota.
+fn check_rate<K: Hash + Eq + Clone>(
+    limiter: &governor::DefaultKeyedRateLimiter<K>,
+    key: &K,
+    who: &str,
+) -> Result<(), ApiFailure> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
+        ApiFailure::rate_limited(who, wait.as_secs() + 1)
+    })
+}
+
+/// The key of a client's address: an IPv4 address, or an IPv6 client's /64 (one host
+/// holds a whole /64, so its single addresses would be quotas without end).
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
     }
 }
 
@@ -187,6 +220,15 @@ mod tests {
         assert_eq!(filter.name.as_deref(), Some("Bill ing"));
         assert_eq!((filter.enabled, filter.suspended, filter.active), (Some(true), Some(false), Some(true)));
         assert_eq!(filter.event_types, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn an_ipv6_client_is_limited_by_its_64() {
+        let key = |text: &str| address_key(text.parse().unwrap()).to_string();
+        assert_eq!(key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::");
+        assert_eq!(key("2001:db8:1:2:ffff::1"), "2001:db8:1:2::");
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
     }
 
     #[test]

@@ -12,13 +12,14 @@ mod diverted;
 mod extract;
 mod webhooks;
 
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -26,6 +27,8 @@ use axum::{Json, Router};
 use tower::ServiceExt;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
@@ -47,21 +50,45 @@ pub struct AppState {
     engine: Option<Wake>,
     // Requests per token (429 with Retry-After beyond it); none: unlimited.
     limiter: Option<Arc<TokenLimiter>>,
+    // Requests without a valid token, per client address; none: unlimited.
+    address_limiter: Option<Arc<AddressLimiter>>,
 }
 
 /// A rate limiter keyed by token id.
 type TokenLimiter = governor::DefaultKeyedRateLimiter<String>;
 
+/// A rate limiter keyed by client address (an IPv6 client by its /64, which one host
+/// holds); requests without a known address share one key.
+type AddressLimiter = governor::DefaultKeyedRateLimiter<Option<IpAddr>>;
+
+/// Client addresses the address limiter keeps before it forgets those whose quota is full again.
+const ADDRESSES_KEPT: usize = 4096;
+
+fn quota(per_second: NonZeroU32, burst: NonZeroU32) -> governor::Quota {
+    governor::Quota::per_second(per_second).allow_burst(burst)
+}
+
 impl AppState {
     /// State over an open database, with no delivery engine.
     pub fn new(db: Db) -> Self {
-        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())), engine: None, limiter: None }
+        Self {
+            db,
+            locators: Arc::new(Mutex::new(ulid::Generator::new())),
+            engine: None,
+            limiter: None,
+            address_limiter: None,
+        }
     }
 
     /// Limits each token to `per_second` requests a second on average, `burst` at once.
     pub fn with_rate_limit(self, per_second: NonZeroU32, burst: NonZeroU32) -> Self {
-        let quota = governor::Quota::per_second(per_second).allow_burst(burst);
-        Self { limiter: Some(Arc::new(governor::RateLimiter::keyed(quota))), ..self }
+        Self { limiter: Some(Arc::new(governor::RateLimiter::keyed(quota(per_second, burst)))), ..self }
+    }
+
+    /// Limits the requests without a valid token from each client address to `per_second`
+    /// a second on average, `burst` at once (beyond: 429 instead of 401).
+    pub fn with_unauthenticated_rate_limit(self, per_second: NonZeroU32, burst: NonZeroU32) -> Self {
+        Self { address_limiter: Some(Arc::new(governor::RateLimiter::keyed(quota(per_second, burst)))), ..self }
     }
 
     /// Starts the delivery engine on this database (needs a Tokio runtime).
@@ -112,7 +139,7 @@ impl AppState {
 }
 
 /// How the router is put together beyond the API itself.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RouterOptions {
     /// Browser origins allowed to call the API (CORS); none: same origin only.
     pub cors_origins: Vec<HeaderValue>,
@@ -120,6 +147,22 @@ pub struct RouterOptions {
     pub static_dir: Option<PathBuf>,
     /// Development routes: `POST /dev/{tenantLocator}/events` raises an event.
     pub dev: bool,
+    /// How long an API request may take, body included (beyond: 408).
+    pub request_timeout: Duration,
+    /// How long a connection may take to send a request's headers (beyond: closed).
+    pub header_read_timeout: Duration,
+}
+
+impl Default for RouterOptions {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            static_dir: None,
+            dev: false,
+            request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -164,7 +207,8 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .fallback(unknown_api_path)
         .route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, options.request_timeout));
     let api = if options.cors_origins.is_empty() {
         api
     } else {
@@ -177,6 +221,9 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
                 .max_age(Duration::from_secs(600)),
         )
     };
+    // Answers carry secret header values: no cache (browser, proxy) may keep one.
+    let api =
+        api.layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let app = match &options.static_dir {
         Some(dir) => {
             let files = ServeDir::new(dir).fallback(ServeFile::new(dir.join("index.html")));
