@@ -8,14 +8,33 @@ mkdir -p data
 
 cargo build --quiet -p webhooks-server
 server_log=data/dev-server.log
-target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webhooks.sqlite3 \
-  --demo --dev --dashboard-url http://127.0.0.1:8080 >"$server_log" 2>&1 &
-server=$!
-trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
-trunk=$!
-stop() { kill $server $trunk 2>/dev/null || true; wait 2>/dev/null || true; }
+server= trunk=
+stop() { kill ${server:-} ${trunk:-} 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT
 trap 'stop; echo; echo "dev: stopped"; exit 0' INT TERM
+: >"$server_log"
+# The demo's webhooks point at its receiver on loopback: allow loopback as a destination.
+# Standard output (which carries the sign-in link and its token) goes through a pipe read
+# here, never to a file: the log gets every other line.
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/webhooks-dev-XXXXXX")
+mkfifo -m 600 "$fifo"
+target/debug/webhooks-server serve --listen 127.0.0.1:8081 --database data/webhooks.sqlite3 \
+  --demo --dev --dashboard-url http://127.0.0.1:8080 \
+  --allow-destination 127.0.0.0/8 --allow-destination ::1/128 >"$fifo" 2>>"$server_log" &
+server=$!
+exec 3<"$fifo"
+rm -f "$fifo"
+url=
+while IFS= read -r line <&3; do
+  case $line in
+    *'#token='*) url=$(grep -o 'http://127.0.0.1:8080/tenants/[^ ]*' <<<"$line"); break ;;
+    *) printf '%s\n' "$line" >>"$server_log" ;;
+  esac
+done
+[ -n "$url" ] || { echo "dev: the server stopped:"; tail -20 "$server_log"; exit 1; }
+cat <&3 >>"$server_log" &
+trunk serve --port 8080 >data/dev-trunk.log 2>&1 &
+trunk=$!
 
 echo "dev: building the dashboard (logs in data/dev-trunk.log and $server_log)..."
 until curl -fsS -o /dev/null http://127.0.0.1:8080/ 2>/dev/null; do
@@ -23,7 +42,6 @@ until curl -fsS -o /dev/null http://127.0.0.1:8080/ 2>/dev/null; do
   kill -0 $server 2>/dev/null || { echo "dev: the server stopped:"; tail -20 "$server_log"; exit 1; }
   sleep 1
 done
-url=$(grep -m1 -o 'http://127.0.0.1:8080/tenants/[^ ]*' "$server_log")
 cat <<MSG
 
   Dashboard: $url

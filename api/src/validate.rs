@@ -1,5 +1,10 @@
 //! Validation shared by the server and the dashboard. Every failure names its field
 //! path (`endpoint.headers.X-Foo`) and says what is wrong in words.
+//!
+//! The rules here are plain data (no parser beyond the standard library), so that the
+//! dashboard's form applies them without growing its wasm. With feature `sender` (the
+//! server), URLs and headers are then also checked by the parsers the delivery engine
+//! sends with ([`sender`]): what the server accepts is what it sends.
 
 use std::collections::BTreeMap;
 
@@ -16,6 +21,11 @@ pub const MAX_URL_CHARS: usize = 2048;
 pub const MAX_HEADERS: usize = 64;
 /// Longest header value, in bytes.
 pub const MAX_HEADER_VALUE_BYTES: usize = 4096;
+/// Most bytes an endpoint's headers take in all: each line's name and value.
+pub const MAX_HEADERS_BYTES: usize = 8192;
+/// Header names that HTTP itself controls (the sender writes them), beside every `Proxy-*`.
+pub const FORBIDDEN_HEADERS: [&str; 8] =
+    ["Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Trailer", "Keep-Alive"];
 /// Longest event type, in characters.
 pub const MAX_EVENT_TYPE_CHARS: usize = 255;
 /// Retry attempts allowed.
@@ -78,7 +88,9 @@ pub fn name(text: &str) -> Result<(), String> {
     }
 }
 
-/// An absolute `http` or `https` URL with a host, at most 2048 characters, no spaces.
+/// An absolute `http` or `https` URL with a host, at most 2048 characters, no spaces,
+/// no user name or password. With feature `sender`, it must also parse with `url` as
+/// such ([`sender::url`]).
 pub fn url(text: &str) -> Result<(), String> {
     const EXPECTED: &str = "enter an absolute http:// or https:// URL, e.g. https://example.com/hooks";
     if text.chars().count() > MAX_URL_CHARS {
@@ -93,17 +105,21 @@ pub fn url(text: &str) -> Result<(), String> {
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return Err(EXPECTED.into());
     }
-    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    let host_port = authority.rsplit_once('@').map_or(authority, |(_, host)| host);
-    let (host, port) = match host_port.strip_prefix('[') {
+    // URL parsers (WHATWG, and so `url` and every browser) end an http(s) authority at a
+    // backslash too: `http://127.0.0.1\@example.com/` is host 127.0.0.1, not example.com.
+    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(USERINFO.into());
+    }
+    let (host, port) = match authority.strip_prefix('[') {
         // An IPv6 literal: [::1]:8080
         Some(v6) => match v6.split_once(']') {
             Some((host, after)) => (host, after.strip_prefix(':')),
             None => return Err(EXPECTED.into()),
         },
-        None => match host_port.rsplit_once(':') {
+        None => match authority.rsplit_once(':') {
             Some((host, port)) => (host, Some(port)),
-            None => (host_port, None),
+            None => (authority, None),
         },
     };
     let host_ok = !host.is_empty()
@@ -113,34 +129,83 @@ pub fn url(text: &str) -> Result<(), String> {
     if !host_ok {
         return Err("the URL needs a host name, e.g. https://example.com/hooks".into());
     }
-    match port {
-        Some(port) if port.parse::<u16>().map_or(true, |p| p == 0) => {
-            Err("the port must be a number from 1 to 65535".into())
-        }
-        _ => Ok(()),
+    if port.is_some_and(|port| port.parse::<u16>().map_or(true, |p| p == 0)) {
+        return Err("the port must be a number from 1 to 65535".into());
     }
+    #[cfg(feature = "sender")]
+    sender::url(text)?;
+    Ok(())
 }
 
-/// A header name: an HTTP token (RFC 9110).
+const USERINFO: &str =
+    "remove the user name and password from the URL: send credentials in a header, e.g. Authorization";
+
+/// A header name: an HTTP token (RFC 9110), and not one that HTTP itself controls.
 pub fn header_name(text: &str) -> Result<(), String> {
     let token_char = |c: char| c.is_ascii_alphanumeric() || "!#$%&'*+-.^_`|~".contains(c);
     if text.is_empty() {
         Err("enter a header name".into())
     } else if !text.chars().all(token_char) {
         Err("a header name has only letters, digits and !#$%&'*+-.^_`|~ (no spaces or colons)".into())
+    } else if controlled_by_http(text) {
+        Err(format!("{text} is set by HTTP itself (Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer, Keep-Alive, Proxy-*): remove this header"))
     } else {
+        #[cfg(feature = "sender")]
+        sender::header_name(text)?;
         Ok(())
     }
 }
 
-/// A header value: no CR, LF or NUL, at most 4096 bytes.
+/// Whether HTTP itself controls a header of this name (any case): one of
+/// [`FORBIDDEN_HEADERS`] or a `Proxy-*` header. The sender never sends such a header.
+pub fn controlled_by_http(name: &str) -> bool {
+    FORBIDDEN_HEADERS.iter().any(|controlled| controlled.eq_ignore_ascii_case(name))
+        || name.get(..6).is_some_and(|prefix| prefix.eq_ignore_ascii_case("proxy-"))
+}
+
+/// A header value: no control character but tab (HTTP's rule), at most 4096 bytes.
 pub fn header_value(text: &str) -> Result<(), String> {
-    if text.contains(['\r', '\n', '\0']) {
-        Err("a header value cannot contain line breaks or NUL".into())
+    if text.bytes().any(|byte| (byte < 0x20 && byte != b'\t') || byte == 0x7f) {
+        Err("a header value cannot contain line breaks, NUL or other control characters".into())
     } else if text.len() > MAX_HEADER_VALUE_BYTES {
         Err(format!("a header value is at most {MAX_HEADER_VALUE_BYTES} bytes"))
     } else {
+        #[cfg(feature = "sender")]
+        sender::header_value(text)?;
         Ok(())
+    }
+}
+
+/// The bytes an endpoint's headers take: each line's name and value.
+pub fn headers_bytes(headers: &Headers) -> usize {
+    headers.iter().map(|(name, values)| values.iter().map(|value| name.len() + value.len()).sum::<usize>()).sum()
+}
+
+/// The checks of the parsers that send (`url` as reqwest uses it, `http`'s header
+/// types): the server's last word on what it accepts (feature `sender`).
+#[cfg(any(test, feature = "sender"))]
+pub mod sender {
+    /// Parses a URL as the sender does: http or https, with a host, without user name
+    /// or password.
+    pub fn url(text: &str) -> Result<url::Url, String> {
+        let parsed = url::Url::parse(text).map_err(|error| format!("this URL cannot be sent to: {error}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") || parsed.host().is_none() {
+            return Err("enter an absolute http:// or https:// URL, e.g. https://example.com/hooks".into());
+        }
+        if !parsed.username().is_empty() || parsed.password().is_some() {
+            return Err(super::USERINFO.into());
+        }
+        Ok(parsed)
+    }
+
+    /// A header name as `http` parses it.
+    pub fn header_name(text: &str) -> Result<(), String> {
+        http::HeaderName::from_bytes(text.as_bytes()).map(drop).map_err(|_| "not a valid HTTP header name".into())
+    }
+
+    /// A header value as `http` parses it.
+    pub fn header_value(text: &str) -> Result<(), String> {
+        http::HeaderValue::from_str(text).map(drop).map_err(|_| "not a valid HTTP header value".into())
     }
 }
 
@@ -182,6 +247,13 @@ pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors
     errors.check(format!("{path}.url"), url(url_text));
     if headers.len() > MAX_HEADERS {
         errors.add(format!("{path}.headers"), format!("use at most {MAX_HEADERS} headers"));
+    }
+    let bytes = headers_bytes(headers);
+    if bytes > MAX_HEADERS_BYTES {
+        errors.add(
+            format!("{path}.headers"),
+            format!("the headers take {bytes} bytes (names and values); at most {MAX_HEADERS_BYTES} (8 KiB) in all"),
+        );
     }
     for (name, values) in headers {
         let field = format!("{path}.headers.{name}");
@@ -320,7 +392,6 @@ mod tests {
             "https://example.com",
             "http://127.0.0.1:8080/hook?x=1#f",
             "HTTPS://Example.com/a/b",
-            "https://user:pw@host.example/p",
             "http://[::1]:9000/x",
             "https://bücher.example/",
         ] {
@@ -337,11 +408,27 @@ mod tests {
             "https://example.com:0/",
             "https://example.com:port/",
             "javascript://alert(1)",
+            "https://user:pw@host.example/p",
+            "https://user@host.example/p",
+            "https://host.example@evil.example/p",
+            "http://a@b\\@c/",
+            "http://[::1]@evil.example/",
         ] {
             assert!(url(bad).is_err(), "{bad} accepted");
         }
         assert!(url(&format!("https://e.com/{}", "a".repeat(2048 - 14))).is_ok());
         assert!(url(&format!("https://e.com/{}", "a".repeat(2048 - 13))).is_err());
+    }
+
+    #[test]
+    fn a_backslash_ends_the_host_as_the_sender_reads_it() {
+        // One host for the form, the server and the sender: 127.0.0.1, whose path is `/@example.com/`.
+        let text = "http://127.0.0.1\\@example.com/";
+        assert_eq!(url(text), Ok(()));
+        assert_eq!(sender::url(text).unwrap().host_str(), Some("127.0.0.1"));
+        assert_eq!(sender::url("http://user:pw@e.com/").unwrap_err(), USERINFO);
+        assert!(sender::url("http://999.0.0.1/").is_err(), "not an IPv4 address, not a domain");
+        assert!(sender::url("ftp://e.com/").is_err());
     }
 
     #[test]
@@ -351,11 +438,68 @@ mod tests {
             assert!(header_name(bad).is_err(), "{bad} accepted");
         }
         assert!(header_value("Bearer abc").is_ok());
-        for bad in ["a\r\nb", "a\nb", "a\0b"] {
-            assert!(header_value(bad).is_err());
+        assert!(header_value("tab\there, é").is_ok());
+        for bad in ["a\r\nb", "a\nb", "a\0b", "a\x01b", "a\x7fb", "a\x1bb"] {
+            assert!(header_value(bad).is_err(), "{bad:?} accepted");
         }
         assert!(header_value(&"v".repeat(4096)).is_ok());
         assert!(header_value(&"v".repeat(4097)).is_err());
+    }
+
+    #[test]
+    fn headers_that_http_controls_are_refused_in_any_case() {
+        for name in
+            FORBIDDEN_HEADERS.into_iter().chain(["host", "CONTENT-LENGTH", "te", "Proxy-Authorization", "proxy-x"])
+        {
+            let message = header_name(name).expect_err(name);
+            assert!(message.contains("set by HTTP itself"), "{name}: {message}");
+        }
+        for allowed in ["X-Proxy", "Proxy", "Hostname", "X-Host", "Content-Type", "Authorization", "Tea"] {
+            assert_eq!(header_name(allowed), Ok(()), "{allowed}");
+        }
+    }
+
+    #[test]
+    fn an_endpoints_headers_take_at_most_8_kib() {
+        let check = |headers: &Headers| {
+            let mut errors = ValidationErrors::default();
+            endpoint("https://e.com", headers, &mut errors, "failureHandling.alertEndpoint");
+            errors.0.get("failureHandling.alertEndpoint.headers").cloned()
+        };
+        // Two lines of "X-A" (3 bytes) and a 4,093-byte value: 8,192 bytes.
+        let full = Headers::from([("X-A".to_owned(), vec!["v".repeat(4093), "w".repeat(4093)])]);
+        assert_eq!(headers_bytes(&full), MAX_HEADERS_BYTES);
+        assert_eq!(check(&full), None);
+        let over = Headers::from([("X-A".to_owned(), vec!["v".repeat(4093), "w".repeat(4094)])]);
+        assert!(check(&over).unwrap().contains("8193 bytes"), "{:?}", check(&over));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+
+        /// The plain rule of header names is `http`'s (beside the names HTTP controls).
+        #[test]
+        fn header_names_agree_with_http(name in "[A-Za-z0-9!#$%&'*+.^_`|~ :;/(){}\\[\\]\"<>=?@,\\\\-]{0,10}|(?s).{0,6}") {
+            if !controlled_by_http(&name) {
+                proptest::prop_assert_eq!(header_name(&name).is_ok(), sender::header_name(&name).is_ok(), "{:?}", name);
+            }
+        }
+
+        /// The plain rule of header values is `http`'s.
+        #[test]
+        fn header_values_agree_with_http(value in "(?s).{0,12}|[\\x00-\\x7f]{0,12}") {
+            proptest::prop_assert_eq!(header_value(&value).is_ok(), sender::header_value(&value).is_ok(), "{:?}", value);
+        }
+
+        /// A URL the plain rule accepts has no user name or password for the sender either.
+        #[test]
+        fn accepted_urls_have_no_userinfo_for_the_sender(text in "(https?|HTTP)://[a-z0-9.@:/\\\\%?#_\\[\\]-]{0,24}") {
+            if url(&text).is_ok() {
+                if let Ok(parsed) = url::Url::parse(&text) {
+                    proptest::prop_assert!(parsed.username().is_empty() && parsed.password().is_none(), "{:?}", text);
+                }
+            }
+        }
     }
 
     #[test]

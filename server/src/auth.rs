@@ -155,6 +155,14 @@ pub fn revoke(connection: &Connection, id: &str) -> Result<bool, StoreError> {
     Ok(changed == 1)
 }
 
+/// Revokes every live token of `tenant` labelled `label`; returns how many.
+pub fn revoke_labelled(connection: &Connection, tenant: TenantLocator, label: &str) -> Result<usize, StoreError> {
+    Ok(connection.execute(
+        "UPDATE tokens SET revoked_at = ?3 WHERE tenant = ?1 AND label = ?2 AND revoked_at IS NULL",
+        params![tenant.to_string(), label, timestamp::now()],
+    )?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,6 +3,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use rusqlite_migration::{Migrations, M};
@@ -27,6 +28,9 @@ pub enum StoreError {
     /// A blocking task was cancelled or panicked.
     #[error("database task: {0}")]
     Task(String),
+    /// A read ran past its deadline and SQLite stopped it.
+    #[error("the query ran longer than {} ms and was stopped", .0.as_millis())]
+    Deadline(Duration),
 }
 
 /// The migrations, embedded in the binary, applied in order on open.
@@ -36,19 +40,29 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/002_events.sql")),
         M::up(include_str!("../migrations/003_delivery_claims.sql")),
         M::up(include_str!("../migrations/004_event_stream.sql")),
+        M::up(include_str!("../migrations/005_delivery_guards.sql")),
     ])
 }
 
 /// Connections that only read, beside the one that writes (WAL lets them run together).
 const READERS: usize = 4;
 
-/// A handle to the database, cheap to clone: one writing connection and a few reading
-/// ones, each used by one task at a time.
+/// How long one read may run before SQLite stops it, unless [`Db::with_query_deadline`].
+pub const QUERY_DEADLINE: Duration = Duration::from_secs(2);
+
+/// SQLite's virtual-machine steps between two looks at the clock during a read.
+const STEPS_BETWEEN_CHECKS: i32 = 1000;
+
+/// A handle to the database, cheap to clone: one writing connection, a few reading ones
+/// for the API and the engine, and one reading connection kept for authentication, so
+/// that a token is never checked behind a list query. Each is used by one task at a time.
 #[derive(Clone)]
 pub struct Db {
     connection: Arc<Mutex<Connection>>,
     readers: Arc<[Mutex<Connection>]>,
     next_reader: Arc<AtomicUsize>,
+    authenticator: Arc<Mutex<Connection>>,
+    query_deadline: Duration,
 }
 
 fn configure(connection: &Connection) -> Result<(), StoreError> {
@@ -74,21 +88,25 @@ impl Db {
         // meanwhile: SQLite answers "database is locked" at once, without waiting.
         connection.set_transaction_behavior(TransactionBehavior::Immediate);
         migrations().to_latest(&mut connection)?;
-        let readers = (0..READERS)
-            .map(|_| {
-                let reader = Connection::open_with_flags(
-                    path,
-                    OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-                )?;
-                reader.busy_timeout(std::time::Duration::from_secs(5))?;
-                Ok(Mutex::new(reader))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+        let open_reader = || -> Result<Mutex<Connection>, StoreError> {
+            let reader =
+                Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+            reader.busy_timeout(std::time::Duration::from_secs(5))?;
+            Ok(Mutex::new(reader))
+        };
+        let readers = (0..READERS).map(|_| open_reader()).collect::<Result<Vec<_>, StoreError>>()?;
         Ok(Self {
             connection: Arc::new(Mutex::new(connection)),
             readers: readers.into(),
             next_reader: Arc::new(AtomicUsize::new(0)),
+            authenticator: Arc::new(open_reader()?),
+            query_deadline: QUERY_DEADLINE,
         })
+    }
+
+    /// The same database with another deadline for each read (tests use a short one).
+    pub fn with_query_deadline(self, deadline: Duration) -> Self {
+        Self { query_deadline: deadline, ..self }
     }
 
     /// Runs `work` on the writing connection, on a blocking thread.
@@ -111,22 +129,57 @@ impl Db {
     {
         let readers = Arc::clone(&self.readers);
         let first = self.next_reader.fetch_add(1, Ordering::Relaxed);
+        let deadline = self.query_deadline;
         tokio::task::spawn_blocking(move || {
             // A free reader if there is one, else wait for the next in turn.
             let free = (0..readers.len()).find_map(|i| readers[(first + i) % readers.len()].try_lock().ok());
             match free {
-                Some(reader) => work(&reader),
-                None => work(&lock(&readers[first % readers.len()])),
+                Some(reader) => within_deadline(&reader, deadline, work),
+                None => within_deadline(&lock(&readers[first % readers.len()]), deadline, work),
             }
         })
         .await
         .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
+    /// Runs read-only `work` on the connection kept for authentication.
+    pub async fn read_for_authentication<T, F>(&self, work: F) -> Result<T, StoreError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        let authenticator = Arc::clone(&self.authenticator);
+        let deadline = self.query_deadline;
+        tokio::task::spawn_blocking(move || within_deadline(&lock(&authenticator), deadline, work))
+            .await
+            .map_err(|error| StoreError::Task(error.to_string()))?
+    }
+
     /// Runs `work` on the connection right here (command-line use, no runtime).
     pub fn blocking<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         work(&mut lock(&self.connection))
     }
+}
+
+/// Runs `work` on `reader`, which SQLite interrupts once `deadline` has passed: no request
+/// holds a reader for longer, whatever it asks for.
+fn within_deadline<T>(
+    reader: &Connection,
+    deadline: Duration,
+    work: impl FnOnce(&Connection) -> Result<T, StoreError>,
+) -> Result<T, StoreError> {
+    let stop_at = Instant::now() + deadline;
+    reader.progress_handler(STEPS_BETWEEN_CHECKS, Some(move || Instant::now() >= stop_at));
+    let result = work(reader);
+    reader.progress_handler(0, None::<fn() -> bool>);
+    result.map_err(|error| match error {
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(failure, _))
+            if failure.code == rusqlite::ErrorCode::OperationInterrupted =>
+        {
+            StoreError::Deadline(deadline)
+        }
+        other => other,
+    })
 }
 
 /// Locks a connection; a panic in other work leaves the connection usable.
@@ -149,6 +202,25 @@ mod tests {
         let db = Db::open(&dir.path().join("nested/w.sqlite3")).unwrap();
         let mode: String = db.blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[tokio::test]
+    async fn a_read_past_its_deadline_is_stopped_and_the_reader_stays_usable() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("slow.sqlite3")).unwrap().with_query_deadline(Duration::from_millis(50));
+        // A query of about a hundred million steps: seconds of work without the deadline.
+        let slow =
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 20000000) SELECT count(*) FROM n";
+        for _ in 0..READERS + 1 {
+            let started = Instant::now();
+            let result = db.read(move |c| Ok(c.query_row(slow, [], |row| row.get::<_, i64>(0))?)).await;
+            assert!(matches!(result, Err(StoreError::Deadline(_))), "{result:?}");
+            assert!(started.elapsed() < Duration::from_secs(1), "stopped after {:?}", started.elapsed());
+        }
+        let stopped = db.read_for_authentication(move |c| Ok(c.query_row(slow, [], |row| row.get::<_, i64>(0))?)).await;
+        assert!(matches!(stopped, Err(StoreError::Deadline(_))));
+        let quick = db.read(|c| Ok(c.query_row("SELECT 41 + 1", [], |row| row.get::<_, i64>(0))?)).await.unwrap();
+        assert_eq!(quick, 42, "a stopped read leaves its connection usable");
     }
 
     #[test]

@@ -3,21 +3,30 @@
 //!
 //! The queue is the `deliveries` table (an outbox in the same database), so an enqueued
 //! delivery survives a restart. A worker claims a row for a while before sending; if the
-//! server dies between sending and recording the outcome, the claim runs out and the
-//! event is sent again: delivery is at least once. Once a success is recorded the row is
+//! server dies between sending and recording the outcome, the claim runs out and the event is
+//! sent again: delivery is at least once. Once a success is recorded the row is
 //! gone, so an event is never sent again after that.
+//!
+//! A hostile tenant cannot turn the engine against anyone else: every destination is
+//! checked when it is sent to ([`crate::destination`]), redirects are not followed, one
+//! webhook never has more than [`EngineConfig::per_webhook`] deliveries in flight, a claim
+//! outlives the longest attempt and only the worker that still holds it records an
+//! outcome, and a row that cannot be decoded is set aside instead of stopping the loop.
 
+use std::collections::HashMap;
 use std::error::Error;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::{Notify, Semaphore};
 use webhooks_api::{
-    DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
+    validate, DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
 };
 
 use crate::db::{Db, StoreError};
+use crate::destination::{Destinations, GuardedResolver, Refused};
 use crate::{store, timestamp};
 
 /// How the engine runs.
@@ -25,15 +34,37 @@ use crate::{store, timestamp};
 pub struct EngineConfig {
     /// Deliveries sent at once, at most.
     pub workers: usize,
+    /// Deliveries of one webhook sent at once, at most: a webhook whose endpoint hangs
+    /// holds no more workers than this.
+    pub per_webhook: usize,
     /// How long an endpoint may take to answer.
     pub timeout: Duration,
     /// How often the outbox is looked at when nothing wakes the engine.
     pub poll_interval: Duration,
+    /// Where deliveries and alert notices may go beyond the public internet.
+    pub destinations: Destinations,
 }
 
 impl Default for EngineConfig {
     fn default() -> Self {
-        Self { workers: 8, timeout: Duration::from_secs(10), poll_interval: Duration::from_millis(100) }
+        Self {
+            workers: 8,
+            per_webhook: 2,
+            timeout: Duration::from_secs(10),
+            poll_interval: Duration::from_millis(100),
+            destinations: Destinations::default(),
+        }
+    }
+}
+
+/// Room a claim leaves beyond its longest attempt, to record the outcome.
+const CLAIM_MARGIN: Duration = Duration::from_secs(30);
+
+impl EngineConfig {
+    /// How long a worker holds a claim: longer than the longest attempt (the send, then
+    /// the alert notice, each up to `timeout`) and its recording.
+    pub fn claim_duration(&self) -> Duration {
+        self.timeout * 2 + CLAIM_MARGIN
     }
 }
 
@@ -42,12 +73,14 @@ impl Default for EngineConfig {
 pub enum Outcome {
     /// A 2xx answer.
     Delivered(u16),
-    /// Any other status.
+    /// Any other status (a redirect too: redirects are not followed).
     Status(u16),
     /// No answer in time.
     TimedOut,
     /// No connection (refused, unknown host, reset): counts as `timeout`.
     ConnectionFailed(String),
+    /// The destination is not allowed (why, in words): not sent, counts as `timeout`.
+    Refused(String),
 }
 
 impl Outcome {
@@ -61,6 +94,7 @@ impl Outcome {
             }
             Self::TimedOut => format!("no answer within {} ms", timeout.as_millis()),
             Self::ConnectionFailed(why) => format!("could not connect: {why}"),
+            Self::Refused(why) => why.clone(),
         }
     }
 }
@@ -74,7 +108,7 @@ pub enum Decision {
     Drop,
     /// A triggered failure with retries left: try again after this long.
     Retry {
-        /// Milliseconds to wait.
+        /// Milliseconds to wait (before [`jittered`]).
         delay_ms: i64,
     },
     /// A triggered failure with no retry left: alert, divert, suspend as the policy says.
@@ -102,7 +136,9 @@ pub fn matching_trigger(triggers: &[String], outcome: &Outcome) -> Option<String
                 (!class.is_empty() && has(class)).then(|| class.to_owned())
             }
         }
-        Outcome::TimedOut | Outcome::ConnectionFailed(_) => has("timeout").then(|| "timeout".to_owned()),
+        Outcome::TimedOut | Outcome::ConnectionFailed(_) | Outcome::Refused(_) => {
+            has("timeout").then(|| "timeout".to_owned())
+        }
     }
 }
 
@@ -120,6 +156,16 @@ pub fn decide(policy: &FailureHandlingResponse, retries_done: i32, outcome: &Out
     }
 }
 
+/// The largest share of a retry delay added at random.
+const JITTER: f64 = 0.1;
+
+/// A retry delay with jitter: `delay_ms` plus up to 10 % more, `unit` (0 to 1) saying how
+/// much. Retries of many deliveries that failed together (an endpoint that was down)
+/// spread out instead of arriving together; never earlier than the strategy says.
+pub fn jittered(delay_ms: i64, unit: f64) -> i64 {
+    delay_ms + (delay_ms as f64 * JITTER * unit.clamp(0.0, 1.0)) as i64
+}
+
 /// A row of the outbox, claimed by a worker.
 #[derive(Debug, Clone)]
 struct Delivery {
@@ -129,6 +175,9 @@ struct Delivery {
     event: Locator,
     retries_done: i32,
     resend: bool,
+    /// The claim's end (`claimed_until_ms`): a later claim of the row has a later one, so
+    /// it also says whether this worker still holds the row.
+    claim: i64,
 }
 
 /// Wakes the engine when work is enqueued.
@@ -170,76 +219,141 @@ pub fn raise_event(
     Ok(webhooks.len())
 }
 
-/// Claims up to `limit` due deliveries until `claim_until_ms`.
+/// A column as text, whatever it holds (a corrupt row's webhook is still a key).
+fn raw_text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
+    Ok(match row.get_ref(index)? {
+        ValueRef::Text(text) => String::from_utf8_lossy(text).into_owned(),
+        other => format!("{other:?}"),
+    })
+}
+
+/// Due rows looked at per free worker, so that a window of one busy webhook's rows still
+/// leaves others to claim.
+const CANDIDATES_PER_WORKER: usize = 4;
+
+/// Claims up to `limit` due deliveries until `claim_until_ms`, at most `per_webhook` in
+/// flight for any webhook. A due row that does not decode is set aside (never due again,
+/// `set_aside` says why) and logged; it never stops the others.
 fn claim_due(
     connection: &mut Connection,
     limit: usize,
+    per_webhook: usize,
     now_ms: i64,
     claim_until_ms: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
     let transaction = connection.transaction()?;
-    let due: Vec<Delivery> = transaction
+    let mut in_flight: HashMap<(String, String), usize> = transaction
+        .prepare_cached(
+            "SELECT tenant, webhook, count(*) FROM deliveries INDEXED BY deliveries_by_claim
+             WHERE claimed_until_ms > ?1 GROUP BY tenant, webhook",
+        )?
+        .query_map([now_ms], |row| Ok(((raw_text(row, 0)?, raw_text(row, 1)?), row.get::<_, usize>(2)?)))?
+        .collect::<Result<_, _>>()?;
+    // Webhooks at their limit are left out in SQL, so that their rows do not fill the window.
+    // The claimed rows are few: both queries read them through their index, never the outbox.
+    let candidates: Vec<(i64, (String, String), rusqlite::Result<Delivery>)> = transaction
         .prepare_cached(
             "SELECT id, tenant, webhook, event_locator, attempt, resend FROM deliveries
-             WHERE due_at_ms <= ?1 AND claimed_until_ms <= ?1 ORDER BY due_at_ms, id LIMIT ?2",
+             WHERE due_at_ms <= ?1 AND claimed_until_ms <= ?1
+               AND (tenant, webhook) NOT IN (SELECT tenant, webhook FROM deliveries INDEXED BY deliveries_by_claim
+                                             WHERE claimed_until_ms > ?1 GROUP BY tenant, webhook HAVING count(*) >= ?3)
+             ORDER BY due_at_ms, id LIMIT ?2",
         )?
-        .query_map(params![now_ms, limit as i64], |row| {
-            Ok(Delivery {
-                id: row.get(0)?,
-                tenant: store::locator_column(row, 1)?,
-                webhook: store::locator_column(row, 2)?,
-                event: store::locator_column(row, 3)?,
-                retries_done: row.get(4)?,
-                resend: row.get(5)?,
-            })
+        .query_map(params![now_ms, (limit * CANDIDATES_PER_WORKER) as i64, per_webhook as i64], |row| {
+            let id: i64 = row.get(0)?;
+            let decoded = (|| {
+                Ok(Delivery {
+                    id,
+                    tenant: store::locator_column(row, 1)?,
+                    webhook: store::locator_column(row, 2)?,
+                    event: store::locator_column(row, 3)?,
+                    retries_done: row.get(4)?,
+                    resend: row.get(5)?,
+                    claim: claim_until_ms,
+                })
+            })();
+            Ok((id, (raw_text(row, 1)?, raw_text(row, 2)?), decoded))
         })?
         .collect::<Result<_, _>>()?;
-    for delivery in &due {
+    let mut claimed = Vec::new();
+    for (id, webhook, decoded) in candidates {
+        let delivery = match decoded {
+            Ok(delivery) => delivery,
+            Err(error) => {
+                set_aside(&transaction, id, &format!("the row does not decode: {error}"))?;
+                continue;
+            }
+        };
+        let busy = in_flight.entry(webhook).or_default();
+        if claimed.len() == limit || *busy >= per_webhook {
+            continue;
+        }
+        *busy += 1;
         transaction.execute(
             "UPDATE deliveries SET claimed_until_ms = ?2 WHERE id = ?1",
             params![delivery.id, claim_until_ms],
         )?;
+        claimed.push(delivery);
     }
     transaction.commit()?;
-    Ok(due)
+    Ok(claimed)
+}
+
+/// Takes a delivery out of the loop for good, saying why (column `set_aside`).
+fn set_aside(connection: &Connection, id: i64, why: &str) -> Result<(), StoreError> {
+    tracing::error!(delivery = id, reason = why, "delivery set aside: see deliveries.set_aside");
+    connection.execute(
+        "UPDATE deliveries SET due_at_ms = ?2, claimed_until_ms = 0, set_aside = ?3 WHERE id = ?1",
+        params![id, i64::MAX, why],
+    )?;
+    Ok(())
 }
 
 /// Starts the engine on the runtime; enqueuers wake it through the returned [`Wake`].
 pub fn start(db: Db, config: EngineConfig) -> Wake {
     let wake = Wake::default();
+    let destinations = Arc::new(config.destinations.clone());
     let engine = Arc::new(Engine {
         db,
         http: reqwest::Client::builder()
             .timeout(config.timeout)
             .connect_timeout(config.timeout)
+            // A 3xx is an answer like any other: following it would reach a place unchecked.
+            .redirect(reqwest::redirect::Policy::none())
+            // A proxy would connect where the resolver cannot see.
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver(Arc::clone(&destinations))))
             .build()
             .expect("an HTTP client with a timeout builds"),
+        destinations,
         permits: Arc::new(Semaphore::new(config.workers.max(1))),
         config,
+        wake: wake.clone(),
     });
-    let notified = wake.clone();
-    tokio::spawn(async move { engine.run(notified).await });
+    tokio::spawn(async move { engine.run().await });
     wake
 }
 
 struct Engine {
     db: Db,
     http: reqwest::Client,
+    destinations: Arc<Destinations>,
     permits: Arc<Semaphore>,
     config: EngineConfig,
+    wake: Wake,
 }
 
 impl Engine {
-    async fn run(self: Arc<Self>, wake: Wake) {
+    async fn run(self: Arc<Self>) {
         loop {
             let free = self.permits.available_permits();
             let claimed = if free == 0 {
                 Vec::new()
             } else {
                 let now = timestamp::unix_ms_now();
-                // A claim outlives the attempt (timeout) with room to record the outcome.
-                let until = now + self.config.timeout.as_millis() as i64 + 30_000;
-                match self.db.call(move |c| claim_due(c, free, now, until)).await {
+                let until = now + self.config.claim_duration().as_millis() as i64;
+                let per_webhook = self.config.per_webhook.max(1);
+                match self.db.call(move |c| claim_due(c, free, per_webhook, now, until)).await {
                     Ok(claimed) => claimed,
                     Err(error) => {
                         tracing::error!(error = &error as &dyn Error, "delivery engine cannot read its outbox");
@@ -254,11 +368,13 @@ impl Engine {
                 tokio::spawn(async move {
                     engine.attempt(delivery).await;
                     drop(permit);
+                    // A webhook at its limit may have rows waiting for this one to end.
+                    engine.wake.now();
                 });
             }
             if !busy {
                 tokio::select! {
-                    () = wake.0.notified() => {}
+                    () = self.wake.0.notified() => {}
                     () = tokio::time::sleep(self.config.poll_interval) => {}
                 }
             } else if self.permits.available_permits() == 0 {
@@ -286,21 +402,29 @@ impl Engine {
             .await;
         let (hook, body) = match loaded {
             Ok((Some(hook), Some(body))) => (hook, body),
-            Ok(_) => return self.finish(delivery, Finish::Remove, "dropped: the webhook or the event is gone").await,
+            Ok(_) => {
+                return self
+                    .finish(delivery, Finish::End(Ending::Remove), "dropped: the webhook or the event is gone")
+                    .await
+            }
+            Err(StoreError::Json(error)) => {
+                let why = format!("the webhook's stored body does not decode: {error}");
+                return self.finish(delivery, Finish::SetAside(why.clone()), &why).await;
+            }
             Err(error) => {
                 return tracing::error!(error = &error as &dyn Error, "delivery engine cannot load a delivery")
             }
         };
         if !hook.enabled {
-            return self.finish(delivery, Finish::Remove, "dropped: the webhook is disabled").await;
+            return self.finish(delivery, Finish::End(Ending::Remove), "dropped: the webhook is disabled").await;
         }
         if hook.suspended {
-            let outcome = if hook.failure_handling.divert {
-                Finish::Divert { trigger: "suspended".into(), message: "not sent: the webhook is suspended".into() }
+            let ending = if hook.failure_handling.divert {
+                Ending::Divert { trigger: "suspended".into(), message: "not sent: the webhook is suspended".into() }
             } else {
-                Finish::Remove
+                Ending::Remove
             };
-            return self.finish(delivery, outcome, "not sent: the webhook is suspended").await;
+            return self.finish(delivery, Finish::End(ending), "not sent: the webhook is suspended").await;
         }
         let started = Instant::now();
         let outcome = self.send(&hook.endpoint.url, &hook.endpoint.headers, body).await;
@@ -314,22 +438,34 @@ impl Engine {
             "delivery attempt"
         );
         let finish = match decide(&hook.failure_handling, delivery.retries_done, &outcome) {
-            Decision::Done => Finish::Delivered,
-            Decision::Drop => Finish::Remove,
-            Decision::Retry { delay_ms } => Finish::RetryAfter(delay_ms),
+            Decision::Done => Finish::End(Ending::Delivered),
+            Decision::Drop => Finish::End(Ending::Remove),
+            Decision::Retry { delay_ms } => Finish::RetryAfter(jittered(delay_ms, fastrand::f64())),
             Decision::GiveUp { trigger } => {
                 if let Some(alert) = &hook.failure_handling.alert_endpoint {
                     self.alert(alert, &hook, event, &trigger, &message, delivery.retries_done + 1).await;
                 }
-                Finish::GiveUp { trigger, message: message.clone(), policy: hook.failure_handling.clone() }
+                Finish::End(Ending::GiveUp { trigger, message: message.clone(), policy: hook.failure_handling.clone() })
             }
         };
         self.finish(delivery, finish, &message).await;
     }
 
+    /// POSTs `body` to `url` with `headers`, if the destination is allowed.
     async fn send(&self, url: &str, headers: &webhooks_api::Headers, body: String) -> Outcome {
-        let mut request = self.http.post(url).header("Content-Type", "application/json").body(body);
+        let target = match validate::sender::url(url) {
+            Ok(target) => target,
+            Err(why) => return Outcome::Refused(format!("destination {url:?} cannot be sent to: {why}")),
+        };
+        if let Err(refused) = self.destinations.check_url(&target) {
+            return Outcome::Refused(refused.to_string());
+        }
+        let mut request = self.http.post(target).header("Content-Type", "application/json").body(body);
         for (name, values) in headers {
+            // A webhook stored before the rule may hold one: HTTP's own headers are the sender's.
+            if validate::controlled_by_http(name) {
+                continue;
+            }
             for value in values {
                 request = request.header(name.as_str(), value.as_str());
             }
@@ -337,8 +473,11 @@ impl Engine {
         match request.send().await {
             Ok(response) if response.status().is_success() => Outcome::Delivered(response.status().as_u16()),
             Ok(response) => Outcome::Status(response.status().as_u16()),
-            Err(error) if error.is_timeout() => Outcome::TimedOut,
-            Err(error) => Outcome::ConnectionFailed(root_cause(&error)),
+            Err(error) => match refusal(&error) {
+                Some(refused) => Outcome::Refused(refused.to_string()),
+                None if error.is_timeout() => Outcome::TimedOut,
+                None => Outcome::ConnectionFailed(root_cause(&error)),
+            },
         }
     }
 
@@ -369,26 +508,52 @@ impl Engine {
 
     async fn finish(&self, delivery: Delivery, finish: Finish, log: &str) {
         let id = delivery.id;
-        let result = self.db.call(move |c| record(c, &delivery, finish)).await;
-        if let Err(error) = result {
+        match self.db.call(move |c| record(c, &delivery, finish)).await {
+            Ok(true) => {}
+            Ok(false) => tracing::warn!(
+                delivery = id,
+                outcome = log,
+                "delivery outcome not recorded: the claim ran out and another worker holds the delivery"
+            ),
             // The claim runs out and the delivery is attempted again.
-            tracing::error!(
+            Err(error) => tracing::error!(
                 error = &error as &dyn Error,
                 delivery = id,
                 outcome = log,
                 "delivery outcome not recorded"
-            );
+            ),
         }
     }
 }
 
 /// The outbox change an attempt ends with.
 enum Finish {
+    /// Due again after this many milliseconds.
+    RetryAfter(i64),
+    /// Never due again, for this reason (the row does not decode).
+    SetAside(String),
+    /// The delivery is over: its row goes.
+    End(Ending),
+}
+
+/// How a delivery ends, beside its row going.
+enum Ending {
     Delivered,
     Remove,
-    RetryAfter(i64),
     Divert { trigger: String, message: String },
     GiveUp { trigger: String, message: String, policy: FailureHandlingResponse },
+}
+
+/// The refused destination behind a failed send, if that is why it failed.
+fn refusal<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a Refused> {
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if let Some(refused) = current.downcast_ref::<Refused>() {
+            return Some(refused);
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// Error chains of reqwest say "error sending request"; the cause says what happened.
@@ -400,8 +565,40 @@ fn root_cause(error: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-fn record(connection: &mut Connection, delivery: &Delivery, finish: Finish) -> Result<(), StoreError> {
+/// Records an attempt's outcome if the worker still holds the delivery's claim; false
+/// (and nothing changed) when the claim ran out and the delivery was claimed again.
+fn record(connection: &mut Connection, delivery: &Delivery, finish: Finish) -> Result<bool, StoreError> {
     let transaction = connection.transaction()?;
+    let held = transaction
+        .query_row(
+            "SELECT 1 FROM deliveries WHERE id = ?1 AND claimed_until_ms = ?2",
+            params![delivery.id, delivery.claim],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some();
+    if !held {
+        return Ok(false);
+    }
+    match finish {
+        Finish::RetryAfter(delay_ms) => {
+            transaction.execute(
+                "UPDATE deliveries SET attempt = attempt + 1, due_at_ms = ?2, claimed_until_ms = 0 WHERE id = ?1",
+                params![delivery.id, timestamp::unix_ms_now() + delay_ms],
+            )?;
+        }
+        Finish::SetAside(why) => set_aside(&transaction, delivery.id, &why)?,
+        Finish::End(ending) => {
+            end(&transaction, delivery, ending)?;
+            transaction.execute("DELETE FROM deliveries WHERE id = ?1", params![delivery.id])?;
+        }
+    }
+    transaction.commit()?;
+    Ok(true)
+}
+
+/// What a delivery's end changes beside its row: the diverted event, the suspension.
+fn end(transaction: &rusqlite::Transaction<'_>, delivery: &Delivery, ending: Ending) -> Result<(), StoreError> {
     let (tenant, webhook, event) = (delivery.tenant, delivery.webhook, delivery.event);
     let divert = |trigger: String, message: String| -> Result<(), StoreError> {
         let request_locator = transaction
@@ -420,43 +617,29 @@ fn record(connection: &mut Connection, delivery: &Delivery, finish: Finish) -> R
             failure_message: message,
             failure_timestamp: timestamp::now(),
         };
-        store::insert_diverted(&transaction, tenant, webhook, &diverted)
+        store::insert_diverted(transaction, tenant, webhook, &diverted)
     };
-    // Every outcome but a retry ends the delivery: its row goes in the same transaction.
-    if let Finish::RetryAfter(delay_ms) = finish {
-        transaction.execute(
-            "UPDATE deliveries SET attempt = attempt + 1, due_at_ms = ?2, claimed_until_ms = 0 WHERE id = ?1",
-            params![delivery.id, timestamp::unix_ms_now() + delay_ms],
-        )?;
-        transaction.commit()?;
-        return Ok(());
-    }
-    match finish {
-        Finish::RetryAfter(_) => {}
-        Finish::Delivered => {
-            if delivery.resend {
-                store::delete_diverted(&transaction, tenant, webhook, event)?;
-            }
+    match ending {
+        Ending::Delivered if delivery.resend => {
+            store::delete_diverted(transaction, tenant, webhook, event)?;
         }
-        Finish::Remove => {}
-        Finish::Divert { trigger, message } => divert(trigger, message)?,
-        Finish::GiveUp { trigger, message, policy } => {
+        Ending::Delivered | Ending::Remove => {}
+        Ending::Divert { trigger, message } => divert(trigger, message)?,
+        Ending::GiveUp { trigger, message, policy } => {
             if policy.divert {
                 divert(trigger, message)?;
             }
             if policy.suspend {
-                if let Some(mut current) = store::get_webhook(&transaction, tenant, webhook)? {
+                if let Some(mut current) = store::get_webhook(transaction, tenant, webhook)? {
                     if !current.suspended {
                         current.suspended = true;
                         current.suspended_at = Some(timestamp::now());
-                        store::put_webhook(&transaction, tenant, &current)?;
+                        store::put_webhook(transaction, tenant, &current)?;
                     }
                 }
             }
         }
     }
-    transaction.execute("DELETE FROM deliveries WHERE id = ?1", params![delivery.id])?;
-    transaction.commit()?;
     Ok(())
 }
 

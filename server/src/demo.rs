@@ -16,7 +16,9 @@ use crate::{store, timestamp};
 
 /// The demo tenant's locator (fixed, so that bookmarks keep working across restarts).
 pub const DEMO_TENANT: &str = "6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d";
-/// Where the demo's webhook receiver listens; some demo webhooks point there.
+/// Where the demo's webhook receiver listens. Every demo webhook that subscribes to a
+/// type the demo raises points there, and so does every alert endpoint: the demo sends
+/// nothing off this machine. The others have realistic URLs and never get an event.
 pub const DEMO_RECEIVER: &str = "127.0.0.1:8082";
 const SEEDED_KEY: &str = "demo.seeded";
 
@@ -46,9 +48,10 @@ impl Policy {
     fn request(self) -> Option<FailureHandlingCreateRequest> {
         let strategy = |kind, interval, attempts| Some(RetryStrategy { kind, interval, attempts });
         let triggers = |list: &[&str]| Some(list.iter().map(|t| (*t).to_owned()).collect());
+        // The demo receiver's: the webhooks that fail for real alert there, on this machine.
         let alert = || {
             Some(CreateEndpointRequest {
-                url: "https://alerts.example.com/webhook-failures".into(),
+                url: "http://127.0.0.1:8082/alert".into(),
                 headers: Headers::from([("X-Team".into(), vec!["platform".into()])]),
                 ..Default::default()
             })
@@ -119,7 +122,8 @@ const SEEDS: &[Seed] = &[
     Seed {
         name: "FNOL intake (claims)",
         url: "https://claims.example.com/fnol",
-        event_types: &["claim.fnol.create", "claim.fnol.complete", "claim.fnol.reject"],
+        // Not claim.fnol.create: the demo raises it, and this URL is not the demo's receiver.
+        event_types: &["claim.fnol.complete", "claim.fnol.reject"],
         enabled: true,
         suspended_hours_ago: None,
         headers: &[],
@@ -416,10 +420,21 @@ pub async fn generate_events(state: crate::AppState) {
     crate::demo_events::generate(state, DEMO_TENANT.parse().expect("the demo tenant is a UUID")).await;
 }
 
-/// Issues a token for the demo tenant with every permission.
-pub fn admin_token(connection: &Connection, tenant: TenantLocator) -> Result<String, StoreError> {
+/// The label of the demo's admin token.
+const ADMIN_TOKEN_LABEL: &str = "demo admin";
+
+/// Issues a token for the demo tenant with every permission, revoking the one issued at
+/// the previous start: one demo admin token is live at a time.
+pub fn admin_token(connection: &mut Connection, tenant: TenantLocator) -> Result<String, StoreError> {
     let grants: BTreeSet<Grant> = auth::ALL_GRANTS.iter().map(|g| g.parse().expect("known grants are valid")).collect();
-    Ok(auth::issue(connection, tenant, &grants, "demo admin")?.1)
+    let transaction = connection.transaction()?;
+    let revoked = auth::revoke_labelled(&transaction, tenant, ADMIN_TOKEN_LABEL)?;
+    let (_, token) = auth::issue(&transaction, tenant, &grants, ADMIN_TOKEN_LABEL)?;
+    transaction.commit()?;
+    if revoked > 0 {
+        tracing::info!(revoked, "the previous demo admin token was revoked");
+    }
+    Ok(token)
 }
 
 #[cfg(test)]
@@ -470,6 +485,39 @@ mod tests {
             assert!(all.iter().any(|w| w.failure_handling.retry_strategy.is_some()));
             assert!(all.iter().any(|w| !w.endpoint.headers.is_empty()));
             assert!(all.iter().all(|w| w.suspended == w.suspended_at.is_some()));
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn generated_events_and_alerts_reach_only_the_demo_receiver() {
+        let receiver = format!("http://{DEMO_RECEIVER}/");
+        let live = crate::demo_events::live_event_types();
+        let mut receiving = 0;
+        for seed in SEEDS {
+            let alert = seed.policy.request().and_then(|policy| policy.alert_endpoint);
+            assert!(alert.is_none_or(|alert| alert.url.starts_with(&receiver)), "{}'s alert endpoint", seed.name);
+            if seed.event_types.iter().any(|t| live.contains(t)) {
+                assert!(seed.url.starts_with(&receiver), "{} gets generated events at {}", seed.name, seed.url);
+                receiving += 1;
+            }
+        }
+        assert!(receiving >= 4, "the demo shows deliveries to several webhooks");
+    }
+
+    #[test]
+    fn each_start_revokes_the_previous_admin_token() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("a.sqlite3")).unwrap();
+        db.blocking(|c| {
+            let tenant = seed(c, OffsetDateTime::now_utc())?;
+            let other = auth::issue(c, tenant, &auth::parse_grants("webhooks.read").unwrap(), "kept")?.1;
+            let first = admin_token(c, tenant)?;
+            let second = admin_token(c, tenant)?;
+            assert!(auth::authenticate(c, &first)?.is_none(), "the previous start's token is revoked");
+            assert!(auth::authenticate(c, &second)?.is_some());
+            assert!(auth::authenticate(c, &other)?.is_some(), "tokens with other labels stay");
             Ok(())
         })
         .unwrap();

@@ -40,13 +40,13 @@ impl ApiFailure {
         Self::new(StatusCode::UNAUTHORIZED, "missing or invalid bearer token: send Authorization: Bearer <token>")
     }
 
-    /// 429: this token sent too many requests; try again after `seconds`.
-    pub fn rate_limited(seconds: u64) -> Self {
+    /// 429: `who` (this token, this address) sent too many requests; try again after `seconds`.
+    pub fn rate_limited(who: &str, seconds: u64) -> Self {
         Self {
             retry_after_seconds: Some(seconds),
             ..Self::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                format!("too many requests from this token: try again in {seconds} s"),
+                format!("too many requests from {who}: try again in {seconds} s"),
             )
         }
     }
@@ -71,6 +71,16 @@ impl IntoResponse for ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
+        if let StoreError::Deadline(deadline) = error {
+            tracing::warn!(deadline_ms = deadline.as_millis() as u64, "a query ran past its deadline");
+            return Self::new(
+                StatusCode::SERVICE_UNAVAILABLE,
+                format!(
+                    "the request needed more than {} ms of database time and was stopped: narrow its filters (fewer event types, a longer name), or try again later",
+                    deadline.as_millis()
+                ),
+            );
+        }
         tracing::error!(error = &error as &dyn std::error::Error, "storage failure");
         Self::new(StatusCode::INTERNAL_SERVER_ERROR, "internal error: the server could not use its database")
     }
@@ -119,6 +129,9 @@ pub enum Failures {
     /// The server could not use its database.
     #[response(status = 500)]
     Internal(ErrorBody),
+    /// The request's database work ran past its deadline and was stopped.
+    #[response(status = 503)]
+    Overloaded(ErrorBody),
 }
 
 /// The answer of a call on one webhook or event that is not there, for `responses(...)`

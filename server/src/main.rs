@@ -12,7 +12,8 @@ use clap::{Parser, Subcommand};
 use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
-use webhooks_server::{auth, demo, AppState, RouterOptions};
+use webhooks_server::destination::{self, Destinations};
+use webhooks_server::{auth, demo, retention, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
 #[derive(Parser)]
@@ -67,18 +68,36 @@ struct ServeArgs {
     /// Development routes: POST /dev/{tenantLocator}/events raises an event.
     #[arg(long)]
     dev: bool,
+    /// A network deliveries may go to although it is not public, in CIDR notation or one
+    /// address (repeatable), e.g. 127.0.0.0/8 and ::1/128 for loopback. Without it, loopback,
+    /// private, link-local, shared, unique-local and other non-public addresses are refused.
+    #[arg(long = "allow-destination", value_name = "CIDR", value_parser = destination::parse_network)]
+    allow_destinations: Vec<ipnet::IpNet>,
     /// Deliveries sent at once, at most.
     #[arg(long, default_value_t = 8)]
     delivery_workers: usize,
+    /// Deliveries of one webhook sent at once, at most (a hanging endpoint holds no more workers).
+    #[arg(long, default_value_t = 2)]
+    delivery_per_webhook: usize,
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
+    /// Days an event is kept (unless a diverted event or a queued delivery still names it).
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
+    event_retention_days: u32,
     /// Requests a second each token may send on average (beyond: 429 with Retry-After).
     #[arg(long, default_value_t = NonZeroU32::new(50).expect("non-zero"))]
     rate_limit: NonZeroU32,
     /// Requests a token may send at once before the rate limit applies.
     #[arg(long, default_value_t = NonZeroU32::new(200).expect("non-zero"))]
     rate_burst: NonZeroU32,
+    /// Requests without a valid token a second each client address may send on average
+    /// (beyond: 429 with Retry-After instead of 401).
+    #[arg(long, default_value_t = NonZeroU32::new(10).expect("non-zero"))]
+    unauthenticated_rate_limit: NonZeroU32,
+    /// Requests without a valid token a client address may send at once before that limit applies.
+    #[arg(long, default_value_t = NonZeroU32::new(100).expect("non-zero"))]
+    unauthenticated_rate_burst: NonZeroU32,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
@@ -212,18 +231,26 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options = RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev };
+    let options =
+        RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev, ..RouterOptions::default() };
     let engine = EngineConfig {
         workers: args.delivery_workers,
+        per_webhook: args.delivery_per_webhook,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
+        destinations: Destinations::allowing(args.allow_destinations),
         ..EngineConfig::default()
     };
+    let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
-        let state = AppState::new(db).with_engine(engine).with_rate_limit(args.rate_limit, args.rate_burst);
+        tokio::spawn(retention::run(db.clone(), retention));
+        let state = AppState::new(db)
+            .with_engine(engine)
+            .with_rate_limit(args.rate_limit, args.rate_burst)
+            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst);
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await

@@ -1,15 +1,23 @@
 //! A webhook receiver on loopback, for the demo and the tests: `/ok` answers 200,
-//! `/status/{code}` answers that status, `/hang` never answers. It records every request.
+//! `/status/{code}` answers that status, `/slow/{ms}/{code}` answers it after a while,
+//! `/hang` never answers, `/redirect?to=URL` answers 302 to `URL`, `/alert` takes alert
+//! notices. It records the latest requests (a bounded number) and counts them all.
 
+use std::collections::VecDeque;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::post;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::IntoResponse;
+use axum::routing::any;
 use axum::Router;
+
+/// Requests a receiver keeps unless told otherwise: the demo runs for days.
+pub const KEPT: usize = 1000;
 
 /// One request the receiver got.
 #[derive(Debug, Clone)]
@@ -24,23 +32,41 @@ pub struct Received {
     pub at: Instant,
 }
 
-/// What the receiver has got so far.
-#[derive(Clone, Default)]
-pub struct Recorded(Arc<Mutex<Vec<Received>>>);
+/// What the receiver has got: the latest requests, and how many in all.
+#[derive(Clone)]
+pub struct Recorded {
+    kept: Arc<Mutex<VecDeque<Received>>>,
+    capacity: usize,
+    count: Arc<AtomicUsize>,
+}
 
 impl Recorded {
-    /// Every request so far, oldest first.
-    pub fn all(&self) -> Vec<Received> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    fn with_capacity(capacity: usize) -> Self {
+        Self { kept: Arc::default(), capacity, count: Arc::default() }
     }
 
-    /// The requests to `path`.
+    /// The requests kept (the latest ones), oldest first.
+    pub fn all(&self) -> Vec<Received> {
+        self.kept.lock().unwrap_or_else(|p| p.into_inner()).iter().cloned().collect()
+    }
+
+    /// The kept requests to `path`.
     pub fn to(&self, path: &str) -> Vec<Received> {
         self.all().into_iter().filter(|r| r.path == path).collect()
     }
 
+    /// How many requests arrived in all, kept or not.
+    pub fn count(&self) -> usize {
+        self.count.load(Ordering::SeqCst)
+    }
+
     fn push(&self, path: String, headers: HeaderMap, body: Bytes) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).push(Received { path, headers, body, at: Instant::now() });
+        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() == self.capacity {
+            kept.pop_front();
+        }
+        kept.push_back(Received { path, headers, body, at: Instant::now() });
+        self.count.fetch_add(1, Ordering::SeqCst);
     }
 }
 
@@ -59,6 +85,33 @@ async fn status(
     StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
+async fn slow(
+    State(recorded): State<Recorded>,
+    Path((ms, code)): Path<(u64, u16)>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> StatusCode {
+    recorded.push(format!("/slow/{ms}/{code}"), headers, body);
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    StatusCode::from_u16(code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// Where `/redirect` sends the client.
+#[derive(serde::Deserialize)]
+struct RedirectTo {
+    to: String,
+}
+
+async fn redirect(
+    State(recorded): State<Recorded>,
+    Query(RedirectTo { to }): Query<RedirectTo>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> axum::response::Response {
+    recorded.push("/redirect".into(), headers, body);
+    (StatusCode::FOUND, [(header::LOCATION, to)]).into_response()
+}
+
 async fn hang(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes) -> StatusCode {
     recorded.push("/hang".into(), headers, body);
     std::future::pending::<()>().await;
@@ -70,14 +123,23 @@ async fn alert(State(recorded): State<Recorded>, headers: HeaderMap, body: Bytes
     StatusCode::NO_CONTENT
 }
 
-/// Starts a receiver on `address` (port 0: any free port); its address and its record.
+/// Starts a receiver on `address` (port 0: any free port) keeping the latest [`KEPT`]
+/// requests; its address and its record.
 pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded)> {
-    let recorded = Recorded::default();
+    start_keeping(address, KEPT).await
+}
+
+/// Starts a receiver on `address` that keeps the latest `kept` requests.
+pub async fn start_keeping(address: SocketAddr, kept: usize) -> std::io::Result<(SocketAddr, Recorded)> {
+    let recorded = Recorded::with_capacity(kept.max(1));
     let app = Router::new()
-        .route("/ok", post(ok))
-        .route("/status/{code}", post(status))
-        .route("/hang", post(hang))
-        .route("/alert", post(alert))
+        // Any method: a client that followed a redirect (with a GET) would be seen too.
+        .route("/ok", any(ok))
+        .route("/status/{code}", any(status))
+        .route("/slow/{ms}/{code}", any(slow))
+        .route("/redirect", any(redirect))
+        .route("/hang", any(hang))
+        .route("/alert", any(alert))
         .with_state(recorded.clone());
     let listener = tokio::net::TcpListener::bind(address).await?;
     let bound = listener.local_addr()?;
@@ -86,4 +148,19 @@ pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded
         let _ = axum::serve(listener, app).await;
     });
     Ok((bound, recorded))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_the_latest_requests_and_counts_them_all() {
+        let recorded = Recorded::with_capacity(3);
+        for n in 0..5 {
+            recorded.push(format!("/{n}"), HeaderMap::new(), Bytes::new());
+        }
+        assert_eq!(recorded.all().iter().map(|r| r.path.as_str()).collect::<Vec<_>>(), ["/2", "/3", "/4"]);
+        assert_eq!(recorded.count(), 5);
+    }
 }

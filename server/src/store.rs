@@ -251,7 +251,8 @@ pub fn delete_diverted(
     Ok(deleted == 1)
 }
 
-/// Puts a delivery in the outbox, due at `due_at_ms` (Unix milliseconds).
+/// Puts a delivery in the outbox, due at `due_at_ms` (Unix milliseconds), unless one of
+/// the same event to the same webhook is queued already; true when it was added.
 pub fn enqueue_delivery(
     connection: &Connection,
     tenant: TenantLocator,
@@ -259,12 +260,13 @@ pub fn enqueue_delivery(
     event: Locator,
     due_at_ms: i64,
     resend: bool,
-) -> Result<(), StoreError> {
-    connection.execute(
-        "INSERT INTO deliveries (tenant, webhook, event_locator, due_at_ms, resend) VALUES (?1, ?2, ?3, ?4, ?5)",
+) -> Result<bool, StoreError> {
+    let added = connection.execute(
+        "INSERT INTO deliveries (tenant, webhook, event_locator, due_at_ms, resend) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (tenant, event_locator, webhook) DO NOTHING",
         params![tenant.to_string(), webhook.to_string(), event.to_string(), due_at_ms, resend],
     )?;
-    Ok(())
+    Ok(added == 1)
 }
 
 /// Pending deliveries of a webhook (tests and the detail of a resend).

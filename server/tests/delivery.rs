@@ -11,10 +11,18 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use webhooks_api::{DivertedEventResponse, EventResponse, TenantLocator, WebhookResponse};
 use webhooks_server::delivery::EngineConfig;
+use webhooks_server::destination::Destinations;
 use webhooks_server::receiver::{self, Recorded};
 
+/// An engine that may reach this machine's loopback receivers.
 fn engine(timeout_ms: u64) -> EngineConfig {
-    EngineConfig { workers: 4, timeout: Duration::from_millis(timeout_ms), poll_interval: Duration::from_millis(10) }
+    EngineConfig {
+        workers: 4,
+        timeout: Duration::from_millis(timeout_ms),
+        poll_interval: Duration::from_millis(10),
+        destinations: Destinations::with_loopback(),
+        ..EngineConfig::default()
+    }
 }
 
 /// A server with an engine, a receiver, and a tenant with a token.
@@ -274,4 +282,202 @@ async fn the_dev_intake_exists_only_with_dev() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+/// Raises an event of `kind` in `tenant` through the dev intake.
+async fn raise_in(server: &TestServer, tenant: TenantLocator, kind: &str) -> EventResponse {
+    let response = server
+        .client
+        .post(format!("{}/dev/{tenant}/events", server.base))
+        .json(&json!({"type": kind}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    serde_json::from_value(response.json::<Value>().await.unwrap()["event"].clone()).unwrap()
+}
+
+#[tokio::test]
+async fn a_hanging_endpoint_holds_no_more_than_its_share_of_the_workers() {
+    // Eight workers, two per webhook, and an endpoint that never answers (5 s timeout).
+    let config = EngineConfig { workers: 8, per_webhook: 2, ..engine(5_000) };
+    let server = TestServer::start_delivering(config).await;
+    let (address, recorded) = receiver::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let (tenant, token) = server.tenant_with_token();
+    for (path, kind) in [("/hang", "slow.type"), ("/ok", "fast.type")] {
+        let url = format!("http://{address}{path}");
+        server.create(tenant, &token, json!({"name": path, "endpoint": {"url": url}, "eventTypes": [kind]})).await;
+    }
+    for _ in 0..8 {
+        raise_in(&server, tenant, "slow.type").await;
+    }
+    until("the hanging endpoint is called", async || recorded.to("/hang").len() == 2).await;
+    let started = Instant::now();
+    for _ in 0..20 {
+        raise_in(&server, tenant, "fast.type").await;
+    }
+    until("the healthy endpoint has every event", async || recorded.to("/ok").len() == 20).await;
+    assert!(started.elapsed() < Duration::from_secs(4), "the healthy deliveries waited for the hanging ones");
+    assert_eq!(recorded.to("/hang").len(), 2, "two of the eight hanging deliveries are in flight, no more");
+}
+
+#[tokio::test]
+async fn retries_that_failed_together_are_spread_by_jitter() {
+    let s = setup(2_000).await;
+    // Twelve webhooks failing at once, each on its own path (500 to 511) to tell them apart.
+    let paths: Vec<String> = (500..512).map(|code| format!("/status/{code}")).collect();
+    for path in &paths {
+        s.webhook(
+            path,
+            json!({"triggers": ["5xx"], "retryStrategy": {"type": "linear", "interval": 2000, "attempts": 1}}),
+        )
+        .await;
+    }
+    s.raise("billing.invoice.generate").await;
+    until("each tried twice", async || paths.iter().all(|path| s.recorded.to(path).len() == 2) && s.queued() == 0)
+        .await;
+    let waits: Vec<u128> =
+        paths.iter().map(|path| gaps(&s.recorded.to(path).iter().map(|r| r.at).collect::<Vec<_>>())[0]).collect();
+    for wait in &waits {
+        assert!((2000..2600).contains(wait), "waits {waits:?}: 2,000 ms configured, jitter adds up to 10 %");
+    }
+    let spread = waits.iter().max().unwrap() - waits.iter().min().unwrap();
+    assert!(spread >= 60, "waits {waits:?} spread over {spread} ms only: no jitter");
+}
+
+#[tokio::test]
+async fn two_resends_of_a_diverted_event_deliver_it_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = webhooks_server::db::Db::open(&dir.path().join("resend.sqlite3")).unwrap();
+    let (address, recorded) = receiver::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    let dev = webhooks_server::RouterOptions { dev: true, ..Default::default() };
+    // First without an engine: the resends only queue.
+    let without = TestServer::start_on(dir, db, dev, |state| state).await;
+    let (tenant, token) = without.tenant_with_token();
+    let body = json!({"name": "fixed", "endpoint": {"url": format!("http://{address}/ok")}, "eventTypes": ["a.b"]});
+    let hook = without.create(tenant, &token, body).await;
+    // An event the webhook does not subscribe to, diverted as if it had failed.
+    let event = raise_in(&without, tenant, "c.d").await;
+    let diverted = DivertedEventResponse {
+        event_locator: event.locator,
+        request_locator: event.request_id,
+        failure_trigger: "5xx".into(),
+        failure_message: "HTTP 500".into(),
+        failure_timestamp: "2027-01-01T00:00:00Z".into(),
+    };
+    without.db.blocking(|c| webhooks_server::store::insert_diverted(c, tenant, hook.locator, &diverted)).unwrap();
+    let resend = format!("/event/{tenant}/webhooks/{}/diverted/{}/resend", hook.locator, event.locator);
+    for _ in 0..2 {
+        let response = without.call(Method::POST, &resend, &token).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "a resend of a queued event still answers 200");
+    }
+    let pending = without.db.blocking(|c| webhooks_server::store::pending_deliveries(c, tenant, hook.locator)).unwrap();
+    assert_eq!(pending, [(event.locator.to_string(), true)], "the second resend added nothing");
+    // Then with an engine: one delivery, and the diverted event is gone.
+    let (dir, db) = (without.dir, without.db);
+    let with = TestServer::start_on(dir, db, webhooks_server::RouterOptions::default(), |state| {
+        state.with_engine(engine(2_000))
+    })
+    .await;
+    until("resent", async || recorded.to("/ok").len() == 1).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(recorded.to("/ok").len(), 1);
+    let left: Vec<DivertedEventResponse> =
+        with.get(&format!("/event/{tenant}/webhooks/{}/diverted", hook.locator), &token).await;
+    assert!(left.is_empty());
+}
+
+#[tokio::test]
+async fn a_claim_lost_mid_send_records_one_outcome() {
+    let s = setup(2_000).await;
+    // Answers 500 after 400 ms; the one retry allowed is far away.
+    s.webhook(
+        "/slow/400/500",
+        json!({"triggers": ["5xx"], "retryStrategy": {"type": "linear", "interval": 60000, "attempts": 5}}),
+    )
+    .await;
+    s.raise("billing.invoice.generate").await;
+    until("the first send is under way", async || s.recorded.to("/slow/400/500").len() == 1).await;
+    // The claim is lost while the endpoint thinks: another worker claims the delivery again.
+    s.server.db.blocking(|c| Ok(c.execute("UPDATE deliveries SET claimed_until_ms = 1", [])?)).unwrap();
+    until("sent again", async || s.recorded.to("/slow/400/500").len() == 2).await;
+    let outcome = || {
+        s.server
+            .db
+            .blocking(|c| {
+                Ok(c.query_row("SELECT attempt, claimed_until_ms FROM deliveries", [], |r| Ok((r.get(0)?, r.get(1)?)))?)
+            })
+            .unwrap()
+    };
+    until("a retry is recorded", async || outcome().1 == 0).await;
+    // Both sends are over by now; only the worker holding the claim recorded its outcome.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (attempt, _): (i64, i64) = outcome();
+    assert_eq!(attempt, 1, "one failed attempt recorded, not two");
+}
+
+#[tokio::test]
+async fn rows_that_do_not_decode_are_set_aside_and_the_others_go_on() {
+    let s = setup(2_000).await;
+    s.webhook("/ok", json!({})).await;
+    let good = s
+        .server
+        .db
+        .blocking(|c| Ok(c.query_row("SELECT locator FROM webhooks", [], |r| r.get::<_, String>(0))?))
+        .unwrap();
+    let tenant = s.tenant.to_string();
+    let corrupt_webhook = ulid::Ulid::generate().to_string();
+    s.server
+        .db
+        .blocking(|c| {
+            // A webhook whose stored body no longer decodes, subscribed to the same type.
+            c.execute(
+                "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, event_types, body)
+                 VALUES (?1, ?2, 'corrupt', 1, 0, char(10) || 'billing.invoice.generate' || char(10), '{\"broken\":')",
+                rusqlite::params![tenant, corrupt_webhook],
+            )?;
+            // Outbox rows with a bad tenant, a bad event locator and a webhook that is a number.
+            c.pragma_update(None, "foreign_keys", "OFF")?;
+            for (row_tenant, webhook, event) in [
+                (
+                    rusqlite::types::Value::from("not-a-uuid".to_owned()),
+                    rusqlite::types::Value::from(good.clone()),
+                    "01JD8Z6Q4V3N5K7M9P1R2S3T4V",
+                ),
+                (rusqlite::types::Value::from(tenant.clone()), rusqlite::types::Value::from(good.clone()), "bad"),
+                (
+                    rusqlite::types::Value::from(tenant.clone()),
+                    rusqlite::types::Value::Integer(7),
+                    "01JD8Z6Q4V3N5K7M9P1R2S3T4V",
+                ),
+            ] {
+                c.execute(
+                    "INSERT INTO deliveries (tenant, webhook, event_locator, due_at_ms) VALUES (?1, ?2, ?3, 0)",
+                    rusqlite::params![row_tenant, webhook, event],
+                )?;
+            }
+            c.pragma_update(None, "foreign_keys", "ON")?;
+            Ok(())
+        })
+        .unwrap();
+    for n in 1..=2 {
+        s.raise("billing.invoice.generate").await;
+        until("delivered past the poison rows", async || s.recorded.to("/ok").len() == n).await;
+    }
+    let set_aside = || {
+        s.server
+            .db
+            .blocking(|c| {
+                let mut statement =
+                    c.prepare("SELECT set_aside FROM deliveries WHERE set_aside IS NOT NULL ORDER BY id")?;
+                let reasons = statement.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+                Ok(reasons)
+            })
+            .unwrap()
+    };
+    until("every poison row is set aside", async || set_aside().len() == 5).await;
+    let reasons = set_aside();
+    assert!(reasons[..3].iter().all(|why| why.starts_with("the row does not decode")), "{reasons:?}");
+    assert!(reasons[3..].iter().all(|why| why.starts_with("the webhook's stored body does not decode")), "{reasons:?}");
+    assert_eq!(s.queued(), 5, "the set-aside rows stay for a look, never due again");
 }

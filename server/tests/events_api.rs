@@ -429,9 +429,9 @@ async fn the_openapi_document_describes_the_events_api() {
             .unwrap_or_else(|| panic!("GET {path} is documented"));
         responses.keys().map(String::as_str).collect::<Vec<_>>().join(" ")
     };
-    assert_eq!(statuses("/list"), "200 400 401 403 429 500");
-    assert_eq!(statuses("/{eventLocator}"), "200 400 401 403 404 429 500");
-    assert_eq!(statuses("/request/{requestLocator}"), "200 400 401 403 429 500");
+    assert_eq!(statuses("/list"), "200 400 401 403 429 500 503");
+    assert_eq!(statuses("/{eventLocator}"), "200 400 401 403 404 429 500 503");
+    assert_eq!(statuses("/request/{requestLocator}"), "200 400 401 403 429 500 503");
     let stream = &document["components"]["schemas"]["EventStreamResponse"]["properties"];
     assert!(stream["pagingToken"].is_object() && stream["events"].is_object());
     let parameters = document["paths"]["/event/{tenantLocator}/events/list"]["get"]["parameters"].as_array().unwrap();

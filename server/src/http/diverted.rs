@@ -78,7 +78,8 @@ async fn fetch_diverted(
         .ok_or_else(|| diverted_not_found(event))
 }
 
-/// Sends a diverted event again; the diverted row goes once the delivery succeeds.
+/// Sends a diverted event again; the diverted row goes once the delivery succeeds. A
+/// resend of an event already queued for the webhook adds nothing (and answers the same).
 #[utoipa::path(post, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted/{eventLocator}/resend",
     tag = "diverted-events",
     params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
@@ -97,7 +98,10 @@ async fn resend_diverted(
             if store::get_diverted(c, tenant, webhook, event)?.is_none() {
                 return Ok(false);
             }
-            store::enqueue_delivery(c, tenant, webhook, event, crate::timestamp::unix_ms_now(), true)?;
+            let added = store::enqueue_delivery(c, tenant, webhook, event, crate::timestamp::unix_ms_now(), true)?;
+            if !added {
+                tracing::info!(webhook = %webhook, event = %event, "resend: the event is queued already");
+            }
             Ok(true)
         })
         .await?;

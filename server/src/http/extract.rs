@@ -6,21 +6,25 @@
 //! `parse_locator` (400 malformed locator), the body (415, 413, 400), and last the 404.
 
 use std::collections::BTreeMap;
+use std::hash::Hash;
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 
 use axum::extract::rejection::JsonRejection;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::Json;
-use webhooks_api::{Locator, LocatorError, TenantLocator};
+use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 
-use super::AppState;
+use super::{AppState, ADDRESSES_KEPT};
 use crate::auth::{self, Principal};
 use crate::error::ApiFailure;
 use crate::store::{Page, WebhookFilter};
 
 /// Largest `count` accepted.
 const MAX_PAGE_SIZE: u32 = 1000;
+/// Most `eventTypes` values in one list query (each is a scan of every row's types).
+const MAX_EVENT_TYPE_FILTERS: usize = 100;
 
 /// A JSON request body, checked only when the handler `?`s it.
 // axum runs every extractor before the handler's body, so a plain `Json<T>` would answer
@@ -42,20 +46,52 @@ impl FromRequestParts<AppState> for Caller {
             .and_then(|value| value.split_once(' '))
             .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
             .map(|(_, token)| token.trim().to_owned())
-            .filter(|token| !token.is_empty())
-            .ok_or_else(ApiFailure::unauthenticated)?;
-        let principal = state
-            .db
-            .read(move |connection| auth::authenticate(connection, &token))
-            .await?
-            .ok_or_else(ApiFailure::unauthenticated)?;
-        if let Some(limiter) = &state.limiter {
-            if let Err(not_until) = limiter.check_key(&principal.token_id) {
-                let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
-                return Err(ApiFailure::rate_limited(wait.as_secs() + 1));
+            .filter(|token| !token.is_empty());
+        let principal = match token {
+            // Its own connection: a token is never checked behind a list query.
+            Some(token) => {
+                state.db.read_for_authentication(move |connection| auth::authenticate(connection, &token)).await?
             }
+            None => None,
+        };
+        let Some(principal) = principal else {
+            if let Some(limiter) = &state.address_limiter {
+                if limiter.len() > ADDRESSES_KEPT {
+                    limiter.retain_recent();
+                }
+                let client = parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|info| address_key(info.0.ip()));
+                check_rate(limiter, &client, "this address without a valid token")?;
+            }
+            return Err(ApiFailure::unauthenticated());
+        };
+        if let Some(limiter) = &state.limiter {
+            check_rate(limiter, &principal.token_id, "this token")?;
         }
         Ok(Caller(principal))
+    }
+}
+
+/// 429 with `Retry-After` when `key` has used up its quota.
+fn check_rate<K: Hash + Eq + Clone>(
+    limiter: &governor::DefaultKeyedRateLimiter<K>,
+    key: &K,
+    who: &str,
+) -> Result<(), ApiFailure> {
+    limiter.check_key(key).map_err(|not_until| {
+        let wait = not_until.wait_time_from(governor::clock::Clock::now(limiter.clock()));
+        ApiFailure::rate_limited(who, wait.as_secs() + 1)
+    })
+}
+
+/// The key of a client's address: an IPv4 address, or an IPv6 client's /64 (one host
+/// holds a whole /64, so its single addresses would be quotas without end).
+fn address_key(address: IpAddr) -> IpAddr {
+    match address {
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6(Ipv6Addr::from(u128::from(v6) & !u128::from(u64::MAX))),
+        },
+        v4 => v4,
     }
 }
 
@@ -158,6 +194,15 @@ pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
             _ => {} // EC has more parameters (e.g. `extended`); unknown ones are ignored.
         }
     }
+    if filter.name.as_deref().is_some_and(|name| name.chars().count() > validate::MAX_NAME_CHARS) {
+        errors.insert("name".to_owned(), format!("use at most {} characters", validate::MAX_NAME_CHARS));
+    }
+    if filter.event_types.len() > MAX_EVENT_TYPE_FILTERS {
+        errors.insert(
+            "eventTypes".to_owned(),
+            format!("give at most {MAX_EVENT_TYPE_FILTERS} event types ({} given)", filter.event_types.len()),
+        );
+    }
     invalid_parameters(errors).map(|()| filter)
 }
 
@@ -179,6 +224,15 @@ mod tests {
     }
 
     #[test]
+    fn an_ipv6_client_is_limited_by_its_64() {
+        let key = |text: &str| address_key(text.parse().unwrap()).to_string();
+        assert_eq!(key("2001:db8:1:2:3:4:5:6"), "2001:db8:1:2::");
+        assert_eq!(key("2001:db8:1:2:ffff::1"), "2001:db8:1:2::");
+        assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_eq!(key("192.0.2.7"), "192.0.2.7");
+    }
+
+    #[test]
     fn filter_rejects_bad_values_naming_them() {
         let failure = parse_filter("count=1001&offset=-1&enabled=yes").unwrap_err();
         assert_eq!(failure.status, StatusCode::BAD_REQUEST);
@@ -186,5 +240,16 @@ mod tests {
         assert!(parse_filter("count=1000").is_ok());
         assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
         assert!(parse_page("count=x").is_err());
+    }
+
+    #[test]
+    fn filter_takes_at_most_100_event_types_and_a_255_character_name() {
+        let types = |n: usize| (0..n).map(|i| format!("t.{i}")).collect::<Vec<_>>();
+        assert_eq!(parse_filter(&format!("eventTypes={}", types(100).join(","))).unwrap().event_types.len(), 100);
+        let over = parse_filter(&format!("eventTypes={}&eventTypes=more", types(100).join(","))).unwrap_err();
+        assert_eq!(over.field_errors["eventTypes"], "give at most 100 event types (101 given)");
+        assert!(parse_filter(&format!("name={}", "é".repeat(255))).is_ok());
+        let long = parse_filter(&format!("name={}", "é".repeat(256))).unwrap_err();
+        assert_eq!(long.field_errors.keys().collect::<Vec<_>>(), ["name"]);
     }
 }

@@ -14,18 +14,21 @@ mod extract;
 mod static_files;
 mod webhooks;
 
+use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::extract::{DefaultBodyLimit, Request};
-use axum::http::{header, HeaderValue, Method};
+use axum::http::{header, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::{Json, Router};
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
@@ -47,21 +50,45 @@ pub struct AppState {
     engine: Option<Wake>,
     // Requests per token (429 with Retry-After beyond it); none: unlimited.
     limiter: Option<Arc<TokenLimiter>>,
+    // Requests without a valid token, per client address; none: unlimited.
+    address_limiter: Option<Arc<AddressLimiter>>,
 }
 
 /// A rate limiter keyed by token id.
 type TokenLimiter = governor::DefaultKeyedRateLimiter<String>;
 
+/// A rate limiter keyed by client address (an IPv6 client by its /64, which one host
+/// holds); requests without a known address share one key.
+type AddressLimiter = governor::DefaultKeyedRateLimiter<Option<IpAddr>>;
+
+/// Client addresses the address limiter keeps before it forgets those whose quota is full again.
+const ADDRESSES_KEPT: usize = 4096;
+
+fn quota(per_second: NonZeroU32, burst: NonZeroU32) -> governor::Quota {
+    governor::Quota::per_second(per_second).allow_burst(burst)
+}
+
 impl AppState {
     /// State over an open database, with no delivery engine.
     pub fn new(db: Db) -> Self {
-        Self { db, locators: Arc::new(Mutex::new(ulid::Generator::new())), engine: None, limiter: None }
+        Self {
+            db,
+            locators: Arc::new(Mutex::new(ulid::Generator::new())),
+            engine: None,
+            limiter: None,
+            address_limiter: None,
+        }
     }
 
     /// Limits each token to `per_second` requests a second on average, `burst` at once.
     pub fn with_rate_limit(self, per_second: NonZeroU32, burst: NonZeroU32) -> Self {
-        let quota = governor::Quota::per_second(per_second).allow_burst(burst);
-        Self { limiter: Some(Arc::new(governor::RateLimiter::keyed(quota))), ..self }
+        Self { limiter: Some(Arc::new(governor::RateLimiter::keyed(quota(per_second, burst)))), ..self }
+    }
+
+    /// Limits the requests without a valid token from each client address to `per_second`
+    /// a second on average, `burst` at once (beyond: 429 instead of 401).
+    pub fn with_unauthenticated_rate_limit(self, per_second: NonZeroU32, burst: NonZeroU32) -> Self {
+        Self { address_limiter: Some(Arc::new(governor::RateLimiter::keyed(quota(per_second, burst)))), ..self }
     }
 
     /// Starts the delivery engine on this database (needs a Tokio runtime).
@@ -120,7 +147,7 @@ impl AppState {
 }
 
 /// How the router is put together beyond the API itself.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct RouterOptions {
     /// Browser origins allowed to call the API (CORS); none: same origin only.
     pub cors_origins: Vec<HeaderValue>,
@@ -128,6 +155,22 @@ pub struct RouterOptions {
     pub static_dir: Option<PathBuf>,
     /// Development routes: `POST /dev/{tenantLocator}/events` raises an event.
     pub dev: bool,
+    /// How long an API request may take, body included (beyond: 408).
+    pub request_timeout: Duration,
+    /// How long a connection may take to send a request's headers (beyond: closed).
+    pub header_read_timeout: Duration,
+}
+
+impl Default for RouterOptions {
+    fn default() -> Self {
+        Self {
+            cors_origins: Vec::new(),
+            static_dir: None,
+            dev: false,
+            request_timeout: Duration::from_secs(30),
+            header_read_timeout: Duration::from_secs(10),
+        }
+    }
 }
 
 #[derive(OpenApi)]
@@ -172,7 +215,8 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
         .fallback(unknown_api_path)
         .route("/openapi.json", get(move || async move { Json(document.as_ref().clone()) }))
         .route("/healthz", get(|| async { "ok" }))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES));
+        .layer(DefaultBodyLimit::max(BODY_LIMIT_BYTES))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, options.request_timeout));
     let api = if options.cors_origins.is_empty() {
         api
     } else {
@@ -185,6 +229,9 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
                 .max_age(Duration::from_secs(600)),
         )
     };
+    // Answers carry secret header values: no cache (browser, proxy) may keep one.
+    let api =
+        api.layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let app = match &options.static_dir {
         Some(dir) => static_files::serve(api, dir),
         None => api,
@@ -263,12 +310,12 @@ mod tests {
             }
             responses.keys().map(String::as_str).collect::<Vec<_>>().join(" ")
         };
-        assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500");
-        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500");
-        assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500");
-        assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500");
-        assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500");
-        assert_eq!(statuses("get", "/{webhookLocator}/diverted"), "200 400 401 403 404 429 500");
+        assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500 503");
+        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500 503");
+        assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500 503");
+        assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500 503");
+        assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500 503");
+        assert_eq!(statuses("get", "/{webhookLocator}/diverted"), "200 400 401 403 404 429 500 503");
         let retry_after =
             &document["paths"]["/event/{tenantLocator}/webhooks/list"]["get"]["responses"]["429"]["headers"];
         assert!(retry_after["Retry-After"].is_object(), "a 429 documents its Retry-After");
