@@ -29,7 +29,7 @@ export default defineConfig({
   },
   webServer: {
     // The release dashboard in ../dist is served by the reference server itself.
-    command: `"${process.env.E2E_SERVER_BIN}" serve --listen 127.0.0.1:${port} --database "${process.env.E2E_DATABASE}" --static-dir ../dist --dev`,
+    command: `"${process.env.E2E_SERVER_BIN}" serve --listen 127.0.0.1:${port} --database "${process.env.E2E_DATABASE}" --static-dir ../dist --dev --allow-destination 127.0.0.0/8 --allow-destination ::1/128`,
     url: `http://127.0.0.1:${port}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
