@@ -1,5 +1,30 @@
 // Starts the app. It is a file, not an inline script, so that the Content-Security-Policy
 // can forbid inline scripts. Trunk fills in the hashed names (Trunk.toml, pattern_script).
+//
+// Most visits start on a tenant's list. Its first API call starts here, while the wasm
+// is still downloading, and the app takes the answer when it asks the very same thing
+// with the same token (api.rs, `take_first_call`); for anything else (another page, a
+// filter, a token to ask about, an API on another origin) the app asks itself.
+startFirstCall();
+
 const boot = document.querySelector('script[data-wasm]');
 const { default: init } = await import(boot.dataset.js);
 await init({ module_or_path: boot.dataset.wasm });
+
+function startFirstCall() {
+  const list = /^\/tenants\/([0-9a-fA-F-]{36})\/webhooks$/.exec(location.pathname);
+  if (!list || location.search) return;
+  const stored = (storage) => ({ token: storage.getItem('webhooks.token'), base: storage.getItem('webhooks.baseUrl') ?? '' });
+  const session = [sessionStorage, localStorage].map(stored).find((s) => s.token);
+  const linked = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
+  // A link's token beside another session: the app asks which one to use.
+  if (linked && session && linked !== session.token) return;
+  const token = linked ?? session?.token;
+  if (!token || (session && session.base !== '')) return;
+  // The list's default view: offset 0, one row more than the 25 of a page (list_query.rs).
+  const url = `/event/${list[1]}/webhooks/list?offset=0&count=26`;
+  const controller = new AbortController(); // the app's timeout aborts it
+  const response = fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
+  response.catch(() => {}); // a failure is the app's to tell, when it takes the answer
+  window.__webhooksFirstCall = { url, token, response, controller };
+}

@@ -236,7 +236,14 @@ impl ApiClient {
             return Err(ApiError::NotSignedIn);
         };
         let _in_flight = InFlight::start(self.in_flight);
-        let controller = web_sys::AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?;
+        let first_call = (call.method == Method::GET && connection.base_url.is_empty())
+            .then(|| take_first_call(&call.path, call.query, &connection.token))
+            .flatten();
+        // The first call's own controller, or this call's: the timeout aborts it.
+        let controller = match &first_call {
+            Some((_, started)) => started.clone(),
+            None => web_sys::AbortController::new().map_err(|_| ApiError::Network("no AbortController".into()))?,
+        };
         let timed_out = Rc::new(Cell::new(false));
         let timer = {
             let (controller, timed_out) = (controller.clone(), Rc::clone(&timed_out));
@@ -260,8 +267,11 @@ impl ApiClient {
         }
         .map_err(|error| ApiError::Network(error.to_string()))?;
         let outcome = async {
-            let response =
-                request.send().await.map_err(|error| unreachable(&connection.base_url, error.to_string()))?;
+            let response = match first_call {
+                Some((started, _)) => started.await,
+                None => request.send().await.map_err(|error| error.to_string()),
+            }
+            .map_err(|error| unreachable(&connection.base_url, error))?;
             let status = response.status();
             let retry_after = parse_retry_after(response.headers().get("retry-after").as_deref());
             let text = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
@@ -542,6 +552,37 @@ impl Prefetch {
     pub fn refetch(self) {
         self.0.refetch();
     }
+}
+
+/// The call `public/boot.js` started while the wasm was still downloading (the list's
+/// first page, on the same origin), when it is `path` + `query` with `token`: its answer
+/// and its abort controller, taken once. Anything else (another page, a query, another
+/// token) is asked anew.
+fn take_first_call(
+    path: &str,
+    query: &[(&str, String)],
+    token: &str,
+) -> Option<(impl std::future::Future<Output = Result<gloo_net::http::Response, String>>, web_sys::AbortController)> {
+    use wasm_bindgen::JsCast;
+    let window = web_sys::window()?;
+    let key = wasm_bindgen::JsValue::from_str("__webhooksFirstCall");
+    let started = js_sys::Reflect::get(&window, &key).ok().filter(|v| v.is_object())?;
+    let field = |name: &str| js_sys::Reflect::get(&started, &name.into()).ok().and_then(|v| v.as_string());
+    let pairs: Vec<String> = query.iter().map(|(key, value)| format!("{key}={value}")).collect();
+    if field("url")? != format!("{path}?{}", pairs.join("&")) || field("token")? != token {
+        return None;
+    }
+    let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
+    let promise: js_sys::Promise = js_sys::Reflect::get(&started, &"response".into()).ok()?.dyn_into().ok()?;
+    let controller: web_sys::AbortController =
+        js_sys::Reflect::get(&started, &"controller".into()).ok()?.dyn_into().ok()?;
+    let answer = async move {
+        let response = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|error| {
+            error.dyn_into::<js_sys::Error>().map_or_else(|_| "Failed to fetch".to_owned(), |e| e.message().into())
+        })?;
+        Ok(gloo_net::http::Response::from(response.unchecked_into::<web_sys::Response>()))
+    };
+    Some((answer, controller))
 }
 
 /// A call that got no answer: [`ApiError::CrossOrigin`] when the API is on another origin

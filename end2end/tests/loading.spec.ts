@@ -56,3 +56,21 @@ test('the first list call goes out with config.json, not after it', async ({ pag
   await new WebhookListPage(page).openWithToken(tenant, token);
   await expect(page.getByTestId('webhook-row')).toHaveCount(1);
 });
+
+test('a cold start of the list asks the API once: the call started before the wasm is the one used', async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  await createWebhook(request, tenant, token, { name: 'Once', url: 'https://o.example.com/' });
+  const calls: string[] = [];
+  page.on('request', (r) => {
+    if (r.url().includes(`/event/${tenant}/webhooks/list`)) calls.push(r.url());
+  });
+  await new WebhookListPage(page).openWithToken(tenant, token);
+  await expect(page.getByTestId('webhook-row')).toHaveCount(1);
+  expect(calls).toEqual([expect.stringContaining('/webhooks/list?offset=0&count=26')]);
+  // Another view than the default one: the app asks itself, once.
+  calls.length = 0;
+  await page.goto(`/tenants/${tenant}/webhooks?status=enabled`);
+  await expect(page.getByTestId('webhook-row')).toHaveCount(1);
+  expect(calls).toHaveLength(1);
+  expect(await page.evaluate(() => (window as any).__webhooksFirstCall)).toBeUndefined();
+});
