@@ -22,12 +22,13 @@ use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use tokio::sync::{Notify, Semaphore};
 use webhooks_api::{
-    validate, DivertedEventResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator, WebhookResponse,
+    validate, DivertedEventResponse, EndpointResponse, EventResponse, FailureHandlingResponse, Locator, TenantLocator,
+    WebhookResponse,
 };
 
 use crate::db::{Db, StoreError};
 use crate::destination::{Destinations, GuardedResolver, Refused};
-use crate::{store, timestamp};
+use crate::{signing, store, timestamp};
 
 /// How the engine runs.
 #[derive(Debug, Clone)]
@@ -81,6 +82,8 @@ pub enum Outcome {
     ConnectionFailed(String),
     /// The destination is not allowed (why, in words): not sent, counts as `timeout`.
     Refused(String),
+    /// The endpoint's TLS certificate was not accepted (why, in words): counts as `timeout`.
+    Untrusted(String),
 }
 
 impl Outcome {
@@ -95,6 +98,10 @@ impl Outcome {
             Self::TimedOut => format!("no answer within {} ms", timeout.as_millis()),
             Self::ConnectionFailed(why) => format!("could not connect: {why}"),
             Self::Refused(why) => why.clone(),
+            Self::Untrusted(why) => format!(
+                "TLS certificate not accepted: {why}. Give the endpoint a certificate from a public authority, \
+                 or, for a self-signed one you trust, turn off \"Verify the TLS certificate\" (secureSsl)"
+            ),
         }
     }
 }
@@ -136,7 +143,7 @@ pub fn matching_trigger(triggers: &[String], outcome: &Outcome) -> Option<String
                 (!class.is_empty() && has(class)).then(|| class.to_owned())
             }
         }
-        Outcome::TimedOut | Outcome::ConnectionFailed(_) | Outcome::Refused(_) => {
+        Outcome::TimedOut | Outcome::ConnectionFailed(_) | Outcome::Refused(_) | Outcome::Untrusted(_) => {
             has("timeout").then(|| "timeout".to_owned())
         }
     }
@@ -309,22 +316,51 @@ fn set_aside(connection: &Connection, id: i64, why: &str) -> Result<(), StoreErr
     Ok(())
 }
 
+/// The engine's HTTP clients, alike but for TLS: an endpoint is sent to by the one its
+/// `secureSsl` says. Each has its own connection pool, so a connection opened without
+/// checking the certificate never carries a request to an endpoint that verifies.
+struct Clients {
+    /// Verifies the certificate (`secureSsl` true or absent).
+    verifying: reqwest::Client,
+    /// Takes any certificate, self-signed, expired or for another name (`secureSsl: false`).
+    any_certificate: reqwest::Client,
+}
+
+impl Clients {
+    fn new(config: &EngineConfig, destinations: &Arc<Destinations>) -> Self {
+        let client = |verify_tls: bool| {
+            reqwest::Client::builder()
+                .timeout(config.timeout)
+                .connect_timeout(config.timeout)
+                // A 3xx is an answer like any other: following it would reach a place unchecked.
+                .redirect(reqwest::redirect::Policy::none())
+                // A proxy would connect where the resolver cannot see.
+                .no_proxy()
+                .dns_resolver(Arc::new(GuardedResolver(Arc::clone(destinations))))
+                .danger_accept_invalid_certs(!verify_tls)
+                .build()
+                .expect("an HTTP client with a timeout builds")
+        };
+        Self { verifying: client(true), any_certificate: client(false) }
+    }
+
+    /// The client for `endpoint`. Either sends `http://` as plain HTTP.
+    fn for_endpoint(&self, endpoint: &EndpointResponse) -> &reqwest::Client {
+        if endpoint.security.verifies_tls() {
+            &self.verifying
+        } else {
+            &self.any_certificate
+        }
+    }
+}
+
 /// Starts the engine on the runtime; enqueuers wake it through the returned [`Wake`].
 pub fn start(db: Db, config: EngineConfig) -> Wake {
     let wake = Wake::default();
     let destinations = Arc::new(config.destinations.clone());
     let engine = Arc::new(Engine {
         db,
-        http: reqwest::Client::builder()
-            .timeout(config.timeout)
-            .connect_timeout(config.timeout)
-            // A 3xx is an answer like any other: following it would reach a place unchecked.
-            .redirect(reqwest::redirect::Policy::none())
-            // A proxy would connect where the resolver cannot see.
-            .no_proxy()
-            .dns_resolver(Arc::new(GuardedResolver(Arc::clone(&destinations))))
-            .build()
-            .expect("an HTTP client with a timeout builds"),
+        http: Clients::new(&config, &destinations),
         destinations,
         permits: Arc::new(Semaphore::new(config.workers.max(1))),
         config,
@@ -336,7 +372,7 @@ pub fn start(db: Db, config: EngineConfig) -> Wake {
 
 struct Engine {
     db: Db,
-    http: reqwest::Client,
+    http: Clients,
     destinations: Arc<Destinations>,
     permits: Arc<Semaphore>,
     config: EngineConfig,
@@ -427,7 +463,7 @@ impl Engine {
             return self.finish(delivery, Finish::End(ending), "not sent: the webhook is suspended").await;
         }
         let started = Instant::now();
-        let outcome = self.send(&hook.endpoint.url, &hook.endpoint.headers, body).await;
+        let outcome = self.send(&hook.endpoint, &event.to_string(), body).await;
         let message = outcome.message(self.config.timeout);
         tracing::info!(
             webhook = %webhook,
@@ -451,8 +487,11 @@ impl Engine {
         self.finish(delivery, finish, &message).await;
     }
 
-    /// POSTs `body` to `url` with `headers`, if the destination is allowed.
-    async fn send(&self, url: &str, headers: &webhooks_api::Headers, body: String) -> Outcome {
+    /// POSTs `body` to `endpoint` with its headers, if the destination is allowed; signed
+    /// as message `id` if the endpoint signs, over these very bytes, at this moment (each
+    /// attempt has its own timestamp).
+    async fn send(&self, endpoint: &EndpointResponse, id: &str, body: String) -> Outcome {
+        let url = &endpoint.url;
         let target = match validate::sender::url(url) {
             Ok(target) => target,
             Err(why) => return Outcome::Refused(format!("destination {url:?} cannot be sent to: {why}")),
@@ -460,31 +499,48 @@ impl Engine {
         if let Err(refused) = self.destinations.check_url(&target) {
             return Outcome::Refused(refused.to_string());
         }
-        let mut request = self.http.post(target).header("Content-Type", "application/json").body(body);
-        for (name, values) in headers {
+        let signature = signing::sign(&endpoint.security, id, timestamp::unix_ms_now() / 1000, body.as_bytes());
+        let mut request =
+            self.http.for_endpoint(endpoint).post(target).header("Content-Type", "application/json").body(body);
+        for (name, values) in &endpoint.headers {
             // A webhook stored before the rule may hold one: HTTP's own headers are the sender's.
-            if validate::controlled_by_http(name) {
+            // When signing, the signature's headers are the signature's: one value each.
+            if validate::controlled_by_http(name) || (signature.is_some() && signing::owns(name)) {
                 continue;
             }
             for value in values {
                 request = request.header(name.as_str(), value.as_str());
             }
         }
+        if let Some(signature) = signature {
+            request = request.headers(signature);
+        }
         match request.send().await {
             Ok(response) if response.status().is_success() => Outcome::Delivered(response.status().as_u16()),
             Ok(response) => Outcome::Status(response.status().as_u16()),
-            Err(error) => match refusal(&error) {
-                Some(refused) => Outcome::Refused(refused.to_string()),
-                None if error.is_timeout() => Outcome::TimedOut,
-                None => Outcome::ConnectionFailed(root_cause(&error)),
-            },
+            Err(error) => {
+                if let Some(refused) = cause::<Refused>(&error) {
+                    Outcome::Refused(refused.to_string())
+                } else if let Some(rustls::Error::InvalidCertificate(why)) = cause::<rustls::Error>(&error) {
+                    Outcome::Untrusted(match why {
+                        rustls::CertificateError::UnknownIssuer => {
+                            "no trusted authority issued it (self-signed?)".into()
+                        }
+                        other => other.to_string(),
+                    })
+                } else if error.is_timeout() {
+                    Outcome::TimedOut
+                } else {
+                    Outcome::ConnectionFailed(root_cause(&error))
+                }
+            }
         }
     }
 
     /// Tells the alert endpoint about a failure that used up its retries (best effort).
     async fn alert(
         &self,
-        alert: &webhooks_api::EndpointResponse,
+        alert: &EndpointResponse,
         hook: &WebhookResponse,
         event: Locator,
         trigger: &str,
@@ -500,7 +556,9 @@ impl Engine {
             "attempts": attempts,
             "timestamp": timestamp::now(),
         });
-        let outcome = self.send(&alert.url, &alert.headers, notice.to_string()).await;
+        // A notice is a message of its own: a receiver that drops repeated ids keeps every one.
+        let id = format!("alert_{}", ulid::Ulid::generate());
+        let outcome = self.send(alert, &id, notice.to_string()).await;
         if !matches!(outcome, Outcome::Delivered(_)) {
             tracing::warn!(webhook = %hook.locator, outcome = %outcome.message(self.config.timeout), "alert endpoint not reached");
         }
@@ -544,14 +602,19 @@ enum Ending {
     GiveUp { trigger: String, message: String, policy: FailureHandlingResponse },
 }
 
-/// The refused destination behind a failed send, if that is why it failed.
-fn refusal<'a>(error: &'a (dyn Error + 'static)) -> Option<&'a Refused> {
+/// The error of type `T` behind a failed send (a refused destination, a TLS error), if
+/// that is why it failed.
+fn cause<'a, T: Error + 'static>(error: &'a (dyn Error + 'static)) -> Option<&'a T> {
     let mut cause = Some(error);
     while let Some(current) = cause {
-        if let Some(refused) = current.downcast_ref::<Refused>() {
-            return Some(refused);
+        if let Some(found) = current.downcast_ref::<T>() {
+            return Some(found);
         }
-        cause = current.source();
+        // An io::Error's `source` skips the error it wraps (TLS errors come wrapped, twice).
+        cause = match current.downcast_ref::<std::io::Error>().and_then(std::io::Error::get_ref) {
+            Some(wrapped) => Some(wrapped),
+            None => current.source(),
+        };
     }
     None
 }
@@ -695,5 +758,8 @@ mod tests {
         assert_eq!(Outcome::Status(503).message(timeout), "HTTP 503 Service Unavailable");
         assert_eq!(Outcome::TimedOut.message(timeout), "no answer within 1500 ms");
         assert!(Outcome::ConnectionFailed("Connection refused".into()).message(timeout).contains("refused"));
+        let untrusted = Outcome::Untrusted("expired".into());
+        assert!(untrusted.message(timeout).starts_with("TLS certificate not accepted: expired. "));
+        assert_eq!(matching_trigger(&["timeout".to_owned()], &untrusted), Some("timeout".into()));
     }
 }

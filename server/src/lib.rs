@@ -13,6 +13,7 @@ pub mod error;
 pub mod http;
 pub mod receiver;
 pub mod retention;
+pub mod signing;
 pub mod store;
 pub mod stream;
 pub mod timestamp;

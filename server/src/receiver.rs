@@ -129,8 +129,9 @@ pub async fn start(address: SocketAddr) -> std::io::Result<(SocketAddr, Recorded
     start_keeping(address, KEPT).await
 }
 
-/// Starts a receiver on `address` that keeps the latest `kept` requests.
-pub async fn start_keeping(address: SocketAddr, kept: usize) -> std::io::Result<(SocketAddr, Recorded)> {
+/// The receiver's routes, keeping the latest `kept` requests in the returned record: to
+/// serve another way (the tests' HTTPS receiver).
+pub fn app(kept: usize) -> (Router, Recorded) {
     let recorded = Recorded::with_capacity(kept.max(1));
     let app = Router::new()
         // Any method: a client that followed a redirect (with a GET) would be seen too.
@@ -141,6 +142,12 @@ pub async fn start_keeping(address: SocketAddr, kept: usize) -> std::io::Result<
         .route("/hang", any(hang))
         .route("/alert", any(alert))
         .with_state(recorded.clone());
+    (app, recorded)
+}
+
+/// Starts a receiver on `address` that keeps the latest `kept` requests.
+pub async fn start_keeping(address: SocketAddr, kept: usize) -> std::io::Result<(SocketAddr, Recorded)> {
+    let (app, recorded) = app(kept);
     let listener = tokio::net::TcpListener::bind(address).await?;
     let bound = listener.local_addr()?;
     tokio::spawn(async move {

@@ -5,10 +5,9 @@
 mod common;
 
 use std::net::SocketAddr;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::TestServer;
-use reqwest::StatusCode;
 use serde_json::{json, Value};
 use webhooks_api::{DivertedEventResponse, TenantLocator, WebhookResponse};
 use webhooks_server::delivery::EngineConfig;
@@ -44,31 +43,15 @@ impl Setup {
     }
 
     async fn raise(&self) {
-        let response = self
-            .server
-            .client
-            .post(format!("{}/dev/{}/events", self.server.base, self.tenant))
-            .json(&json!({"type": "a.b"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), StatusCode::OK);
+        self.server.raise(self.tenant, "a.b").await;
     }
 
     async fn diverted(&self, webhook: &WebhookResponse) -> Vec<DivertedEventResponse> {
-        self.server.get(&format!("/event/{}/webhooks/{}/diverted", self.tenant, webhook.locator), &self.token).await
-    }
-
-    fn queued(&self) -> i64 {
-        self.server.db.blocking(|c| Ok(c.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))?)).unwrap()
+        self.server.diverted(self.tenant, &self.token, webhook).await
     }
 
     async fn until_queue_is_empty(&self) {
-        let started = Instant::now();
-        while self.queued() > 0 {
-            assert!(started.elapsed() < Duration::from_secs(10), "deliveries still queued after 10 s");
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
+        self.server.until_queue_is_empty().await;
     }
 }
 

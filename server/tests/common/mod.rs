@@ -3,9 +3,10 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeSet;
+use std::time::{Duration, Instant};
 
 use reqwest::{Client, RequestBuilder};
-use webhooks_api::TenantLocator;
+use webhooks_api::{DivertedEventResponse, EventResponse, TenantLocator, WebhookResponse};
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
 use webhooks_server::{auth, AppState, RouterOptions};
@@ -110,6 +111,47 @@ impl TestServer {
         let response = self.call(reqwest::Method::GET, path, token).send().await.unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::OK, "GET {path}: {}", response.text().await.unwrap());
         response.json().await.unwrap()
+    }
+}
+
+/// The delivery engine's side, for a server started with [`TestServer::start_delivering`].
+impl TestServer {
+    /// Raises an event of `kind` in `tenant` (the `--dev` route); the event as stored.
+    pub async fn raise(&self, tenant: TenantLocator, kind: &str) -> EventResponse {
+        let response = self
+            .client
+            .post(format!("{}/dev/{tenant}/events", self.base))
+            .json(&serde_json::json!({"type": kind}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), reqwest::StatusCode::OK, "raise: {}", response.text().await.unwrap());
+        let body: serde_json::Value = response.json().await.unwrap();
+        serde_json::from_value(body["event"].clone()).unwrap()
+    }
+
+    /// The diverted events of `webhook`.
+    pub async fn diverted(
+        &self,
+        tenant: TenantLocator,
+        token: &str,
+        webhook: &WebhookResponse,
+    ) -> Vec<DivertedEventResponse> {
+        self.get(&format!("/event/{tenant}/webhooks/{}/diverted", webhook.locator), token).await
+    }
+
+    /// How many deliveries the outbox holds.
+    pub fn queued(&self) -> i64 {
+        self.db.blocking(|c| Ok(c.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))?)).unwrap()
+    }
+
+    /// Waits (up to 10 s) until every delivery has ended.
+    pub async fn until_queue_is_empty(&self) {
+        let started = Instant::now();
+        while self.queued() > 0 {
+            assert!(started.elapsed() < Duration::from_secs(10), "deliveries still queued after 10 s");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
     }
 }
 
