@@ -1,6 +1,9 @@
+import { createHmac } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
-import { freshTenant } from './fixtures/server';
+import { freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
 /** A webhook created through the API with `failureHandling` and `endpoint` extras as given. */
@@ -119,5 +122,56 @@ test('setup health: a webhook that suspends without diverting is marked in the l
   for (const theme of ['light', 'dark'] as const) {
     await useTheme(page, theme);
     await expectAccessible(page, `form with its security sections (${theme})`);
+  }
+});
+
+/** A receiver on loopback that keeps what it is sent (headers and the raw body). */
+async function receiver(): Promise<{ url: string; received: { headers: IncomingHttpHeaders; body: Buffer }[]; close: () => void }> {
+  const received: { headers: IncomingHttpHeaders; body: Buffer }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk) => chunks.push(chunk));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body: Buffer.concat(chunks) });
+      res.writeHead(204).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/in`, received, close: () => server.close() };
+}
+
+test('a delivery signed with a generated secret verifies at the receiver', async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  const endpoint = await receiver();
+  try {
+    const created = await page.request.post(`/event/${tenant}/webhooks`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { name: 'Verified', endpoint: { url: endpoint.url }, eventTypes: ['billing.invoice.generate'] },
+    });
+    const hook = await created.json();
+    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+    await page.getByLabel('Sign deliveries (Standard Webhooks, HMAC-SHA256)').check();
+    await page.getByRole('button', { name: 'Generate' }).first().click();
+    const secret = await page.getByLabel('Signing secret', { exact: true }).inputValue();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await expect(page.getByTestId('toasts')).toContainText('Saved “Verified”.');
+
+    const event = await raiseEvent(request, tenant, { type: 'billing.invoice.generate', data: { invoiceLocator: 'x' } });
+    await expect.poll(() => endpoint.received.length, { timeout: 15_000 }).toBe(1);
+    const [{ headers, body }] = endpoint.received;
+    expect(headers['webhook-id']).toBe(event.locator);
+    expect(headers['webhook-secret-tag']).toBe(today());
+    const timestamp = Number(headers['webhook-timestamp']);
+    expect(Math.abs(Date.now() / 1000 - timestamp)).toBeLessThan(60);
+    // Checked here with Node's own HMAC, not the server's code.
+    const expected = 'v1,' + createHmac('sha256', Buffer.from(secret, 'utf8'))
+      .update(`${headers['webhook-id']}.${headers['webhook-timestamp']}.`)
+      .update(body)
+      .digest('base64');
+    expect(String(headers['webhook-signature']).split(' ')).toContain(expected);
+    expect(JSON.parse(body.toString()).locator).toBe(event.locator);
+  } finally {
+    endpoint.close();
   }
 });
