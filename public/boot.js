@@ -1,5 +1,6 @@
 // Starts the app. It is a file, not an inline script, so that the Content-Security-Policy
-// can forbid inline scripts. Trunk fills in the hashed names (Trunk.toml, pattern_script).
+// can forbid inline scripts. Trunk gives it a hashed name (a reload need not ask for it)
+// and writes the names of the JS and the wasm into a <meta> (Trunk.toml, pattern_script).
 //
 // Most visits start on a tenant's list. Its first API call starts here, while the wasm
 // is still downloading, and the app takes the answer when it asks the very same thing
@@ -7,7 +8,7 @@
 // filter, a token to ask about, an API on another origin) the app asks itself.
 startFirstCall();
 
-const boot = document.querySelector('script[data-wasm]');
+const boot = document.querySelector('meta[name="webhooks-app"]');
 const { default: init } = await import(boot.dataset.js);
 await init({ module_or_path: boot.dataset.wasm });
 
@@ -24,7 +25,11 @@ function startFirstCall() {
   // The list's default view: offset 0, one row more than the 25 of a page (list_query.rs).
   const url = `/event/${list[1]}/webhooks/list?offset=0&count=26`;
   const controller = new AbortController(); // the app's timeout aborts it
-  const response = fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal });
-  response.catch(() => {}); // a failure is the app's to tell, when it takes the answer
-  window.__webhooksFirstCall = { url, token, response, controller };
+  // The body is read here too: read by the app, it would come a task later than the
+  // mount, and the rows a frame later than they can.
+  const answer = fetch(url, { headers: { Authorization: `Bearer ${token}` }, signal: controller.signal }).then(
+    async (response) => ({ status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() }),
+  );
+  answer.catch(() => {}); // a failure is the app's to tell, when it takes the answer
+  window.__webhooksFirstCall = { url, token, answer, controller };
 }

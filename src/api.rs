@@ -267,18 +267,22 @@ impl ApiClient {
         }
         .map_err(|error| ApiError::Network(error.to_string()))?;
         let outcome = async {
-            let response = match first_call {
+            let answer = match first_call {
                 Some((started, _)) => started.await,
-                None => request.send().await.map_err(|error| error.to_string()),
+                None => match request.send().await {
+                    Ok(response) => Answer::read(response).await,
+                    Err(error) => Err(error.to_string()),
+                },
             }
             .map_err(|error| unreachable(&connection.base_url, error))?;
-            let status = response.status();
-            let retry_after = parse_retry_after(response.headers().get("retry-after").as_deref());
-            let text = response.text().await.map_err(|error| ApiError::Network(error.to_string()))?;
-            if (200..300).contains(&status) {
-                Ok(text)
+            if (200..300).contains(&answer.status) {
+                Ok(answer.body)
             } else {
-                Err(ApiError::from_status(status, retry_after, &text))
+                Err(ApiError::from_status(
+                    answer.status,
+                    parse_retry_after(answer.retry_after.as_deref()),
+                    &answer.body,
+                ))
             }
         }
         .await;
@@ -554,15 +558,32 @@ impl Prefetch {
     }
 }
 
+/// What an answer carries for the client: its status, `Retry-After` and body, read whole.
+struct Answer {
+    status: u16,
+    retry_after: Option<String>,
+    body: String,
+}
+
+impl Answer {
+    /// Reads `response` whole; a failure while reading is a failure to reach the API.
+    async fn read(response: gloo_net::http::Response) -> Result<Self, String> {
+        let status = response.status();
+        let retry_after = response.headers().get("retry-after");
+        let body = response.text().await.map_err(|error| error.to_string())?;
+        Ok(Self { status, retry_after, body })
+    }
+}
+
 /// The call `public/boot.js` started while the wasm was still downloading (the list's
 /// first page, on the same origin), when it is `path` + `query` with `token`: its answer
-/// and its abort controller, taken once. Anything else (another page, a query, another
-/// token) is asked anew.
+/// (read whole there) and its abort controller, taken once. Anything else (another page,
+/// a query, another token) is asked anew.
 fn take_first_call(
     path: &str,
     query: &[(&str, String)],
     token: &str,
-) -> Option<(impl std::future::Future<Output = Result<gloo_net::http::Response, String>>, web_sys::AbortController)> {
+) -> Option<(impl std::future::Future<Output = Result<Answer, String>>, web_sys::AbortController)> {
     use wasm_bindgen::JsCast;
     let window = web_sys::window()?;
     let key = wasm_bindgen::JsValue::from_str("__webhooksFirstCall");
@@ -573,14 +594,19 @@ fn take_first_call(
         return None;
     }
     let _ = js_sys::Reflect::delete_property(window.unchecked_ref::<js_sys::Object>(), &key);
-    let promise: js_sys::Promise = js_sys::Reflect::get(&started, &"response".into()).ok()?.dyn_into().ok()?;
+    let promise: js_sys::Promise = js_sys::Reflect::get(&started, &"answer".into()).ok()?.dyn_into().ok()?;
     let controller: web_sys::AbortController =
         js_sys::Reflect::get(&started, &"controller".into()).ok()?.dyn_into().ok()?;
     let answer = async move {
-        let response = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|error| {
+        let answer = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|error| {
             error.dyn_into::<js_sys::Error>().map_or_else(|_| "Failed to fetch".to_owned(), |e| e.message().into())
         })?;
-        Ok(gloo_net::http::Response::from(response.unchecked_into::<web_sys::Response>()))
+        let field = |name: &str| js_sys::Reflect::get(&answer, &name.into()).unwrap_or_default();
+        Ok(Answer {
+            status: field("status").as_f64().map_or(0, |status| status as u16),
+            retry_after: field("retryAfter").as_string(),
+            body: field("body").as_string().unwrap_or_default(),
+        })
     };
     Some((answer, controller))
 }

@@ -35,6 +35,8 @@ export interface LoadTiming {
   firstRow: number;
   interactive: number | null;
   fetches: FetchTiming[];
+  /** When the last byte of the main wasm arrived (null on a page without one, the floor). */
+  wasmArrived: number | null;
 }
 
 /** One interaction: its input, when the change was in the DOM, and painted. */
@@ -162,7 +164,10 @@ export function benchInit(options: InitOptions): void {
           if (firstRow()?.classList.contains('selected')) interactive = painted;
         }
       }
-      return { firstRow: shown.paint, interactive, fetches: fetches() };
+      const wasm = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).find((e) =>
+        e.name.endsWith('_bg.wasm'),
+      );
+      return { firstRow: shown.paint, interactive, fetches: fetches(), wasmArrived: wasm?.responseEnd ?? null };
     })();
     load.catch(() => undefined);
     w.__benchLoad = load;

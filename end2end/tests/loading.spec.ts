@@ -74,3 +74,25 @@ test('a cold start of the list asks the API once: the call started before the wa
   expect(calls).toHaveLength(1);
   expect(await page.evaluate(() => (window as any).__webhooksFirstCall)).toBeUndefined();
 });
+
+test("a reload takes the app's code from the cache without asking the server", async ({ page, request }) => {
+  const { tenant, token } = freshTenant();
+  await createWebhook(request, tenant, token, { name: 'Cached', url: 'https://c.example.com/' });
+  await new WebhookListPage(page).openWithToken(tenant, token);
+  await expect(page.getByTestId('webhook-row')).toHaveCount(1);
+  await page.waitForLoadState('networkidle'); // the chunks preloaded at idle time too
+  await page.reload();
+  await expect(page.getByTestId('webhook-row')).toHaveCount(1);
+  // transferSize is 0 for a file taken from the cache unasked; a revalidated one costs
+  // its headers. Only index.html, config.json and the API go to the server.
+  const asked = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[])
+      .filter((entry) => /\.(js|wasm|css|svg)$/.test(new URL(entry.name).pathname) && entry.transferSize > 0)
+      .map((entry) => new URL(entry.name).pathname),
+  );
+  expect(asked).toEqual([]);
+  const code = await page.evaluate(() =>
+    (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).filter((entry) => entry.name.endsWith('.js')).length,
+  );
+  expect(code).toBeGreaterThan(1);
+});

@@ -24,7 +24,12 @@ struct Asset {
 const ASSETS: [Asset; 8] = [
     Asset { name: "index.html", content_type: "text/html", cache_control: NO_CACHE, variants: &[] },
     Asset { name: "config.json", content_type: "application/json", cache_control: NO_CACHE, variants: &[] },
-    Asset { name: "boot.js", content_type: "text/javascript", cache_control: NO_CACHE, variants: &["br", "gzip"] },
+    Asset {
+        name: "boot-0123456789abcdef.js",
+        content_type: "text/javascript",
+        cache_control: IMMUTABLE,
+        variants: &["br", "gzip"],
+    },
     Asset {
         name: "app-0123456789abcdef_bg.wasm",
         content_type: "application/wasm",

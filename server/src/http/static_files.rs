@@ -12,7 +12,7 @@
 //!   `Content-Encoding`; every answer says `Vary: Accept-Encoding`.
 //! - Caching: a file name with Trunk's content hash ([`is_hashed`]) never changes, so it
 //!   is cached for a year, `immutable`; everything else (`index.html`, `config.json`,
-//!   `boot.js`, any failure) is `no-cache`: kept, but checked again before each use.
+//!   any failure) is `no-cache`: kept, but checked again before each use.
 //! - `Content-Type` from the extension (`application/wasm`, so that browsers compile the
 //!   wasm while it downloads; `text/javascript`), `X-Content-Type-Options: nosniff`, and
 //!   `Content-Security-Policy: frame-ancestors 'none'` (a `<meta>` policy cannot forbid
