@@ -14,7 +14,7 @@ use crate::components::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
 use crate::components::toast::{use_toasts, Toasts};
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::format::{absolute_time, now_ms, parse_time_ms, relative_time};
 use crate::list_query::split_page;
 
@@ -198,11 +198,9 @@ pub fn DivertedEvents(
             "Once it is delivered it leaves this list; if it fails again it stays here. "
             "While the webhook is suspended or disabled a resend is not delivered: unsuspend or enable it first."
         </p>
-        <Transition fallback=|| view! { <p class="loading">"Loading diverted events…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorPanel errors retry=move || loaded.refetch() /> }
-            }>{body}</ErrorBoundary>
-        </Transition>
+        <Loaded what="diverted events" retry=move || loaded.refetch()>
+            {body}
+        </Loaded>
     }
 }
 
@@ -405,11 +403,9 @@ fn EventDrawer(state: EventsState) -> impl IntoView {
             on:close=move |_| state.open.set(None)
         >
             <h2 id="drawer-title">"Diverted event"</h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || event.refetch() /> }
-                }>{fields}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the event" retry=move || event.refetch()>
+                {fields}
+            </Loaded>
             <button type="button" class="button" on:click=move |_| state.open.set(None)>
                 "Close"
             </button>

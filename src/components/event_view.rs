@@ -6,7 +6,7 @@ use webhooks_api::{EventResponse, Locator, TenantLocator};
 
 use crate::api::{use_api, ApiError, EVENTS_READ};
 use crate::components::toast::CopyButton;
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::events_query::{data_fields, EventsView};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::routes;
@@ -124,11 +124,9 @@ pub fn RequestEvents(tenant: TenantLocator, request: Locator, current: Locator) 
         })
     };
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the request's events…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorPanel errors retry=move || events.refetch() /> }
-            }>{list}</ErrorBoundary>
-        </Transition>
+        <Loaded what="the request's events" retry=move || events.refetch()>
+            {list}
+        </Loaded>
     }
 }
 
@@ -170,11 +168,9 @@ pub fn ReceivingWebhooks(tenant: TenantLocator, #[prop(into)] event_type: String
         })
     };
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the webhooks…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorPanel errors retry=move || webhooks.refetch() /> }
-            }>{list}</ErrorBoundary>
-        </Transition>
+        <Loaded what="the webhooks" retry=move || webhooks.refetch()>
+            {list}
+        </Loaded>
     }
 }
 
@@ -246,10 +242,8 @@ pub fn DivertedEventPayload(tenant: TenantLocator, event: Locator) -> impl IntoV
         })
     };
     view! {
-        <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
-            <ErrorBoundary fallback=move |errors| {
-                view! { <ErrorPanel errors retry=move || payload.refetch() /> }
-            }>{body}</ErrorBoundary>
-        </Transition>
+        <Loaded what="the event" retry=move || payload.refetch()>
+            {body}
+        </Loaded>
     }
 }

@@ -15,6 +15,6 @@ pub mod unsaved_changes;
 pub mod webhook_form;
 mod webhook_table;
 
-pub use error_panel::ErrorPanel;
+pub use error_panel::{ErrorPanel, Loaded};
 pub use shell::Shell;
 pub use webhook_table::WebhookTable;

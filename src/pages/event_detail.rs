@@ -7,7 +7,7 @@ use webhooks_api::{paths, EventResponse, TenantLocator};
 
 use crate::api::{decode, use_api, ApiError, Prefetch};
 use crate::components::event_view::{EventData, ReceivingWebhooks, RequestEvents};
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::routes::{self, route_locator};
 
 /// The event of the route: fetched as soon as the route is chosen, beside the page's
@@ -90,14 +90,9 @@ pub fn EventPage(data: EventPageData) -> impl IntoView {
             <p class="back">
                 <a href=move || routes::events(tenant(), "")>"← Events"</a>
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the event…"</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! {
-                        <h1>"Event"</h1>
-                        <ErrorPanel errors retry=move || event.refetch() />
-                    }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the event" heading="Event" retry=move || event.refetch()>
+                {body}
+            </Loaded>
         </section>
     }
 }

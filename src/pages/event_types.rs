@@ -13,7 +13,7 @@ use webhooks_api::{paths, TenantLocator, WebhookList, WebhookResponse};
 use crate::api::{decode, use_api, ApiClient, ApiError, Prefetch, WHOLE_PAGE};
 use crate::components::event_type_picker::filter_groups;
 use crate::components::field::TextField;
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::events_query::{receivers, EventsView};
 use crate::list_query::ListView;
 use crate::routes::{self, route_locator};
@@ -83,17 +83,9 @@ pub fn EventTypesPage(data: EventTypesData) -> impl IntoView {
             <p class="lead">
                 "The event types EC raises, by service and group: what each carries, which webhooks receive it, and its recent events."
             </p>
-            <Transition fallback=|| {
-                view! {
-                    <p class="loading" role="status">
-                        "Loading the webhooks…"
-                    </p>
-                }
-            }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || first.refetch() /> }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the webhooks" retry=move || first.refetch()>
+                {body}
+            </Loaded>
         </section>
     }
 }

@@ -17,7 +17,7 @@ use webhooks_api::{paths, EventResponse, EventStreamResponse, Locator, TenantLoc
 
 use crate::api::{decode, use_api, ApiClient, ApiError, Fetched, Prefetch};
 use crate::components::field::{OptionGroup, SelectField, TextField};
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::events_query::{
     chart, reconnect_delay, summarize_data, Chart, EventsView, Preset, TailStatus, TimeWindow, CUSTOM_WINDOW,
     EVENTS_PAGE_SIZE, TAIL_INTERVAL_SECONDS,
@@ -174,17 +174,9 @@ pub fn EventsPage(data: EventsData) -> impl IntoView {
                 </a>
             </div>
             <EventFilters view show />
-            <Transition fallback=|| {
-                view! {
-                    <p class="loading" role="status">
-                        "Loading events…"
-                    </p>
-                }
-            }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || first.refetch() /> }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <Loaded what="events" retry=move || first.refetch()>
+                {body}
+            </Loaded>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
 use crate::components::toast::{use_toasts, CopyButton};
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
 use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
 use crate::health::warnings;
@@ -61,14 +61,9 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
                     params.with(|p| routes::webhooks(p.get("tenant").unwrap_or_default(), ""))
                 }>"← All webhooks"</a>
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! {
-                        <h1>"Webhook"</h1>
-                        <ErrorPanel errors retry=move || webhook.refetch() />
-                    }
-                }>{body}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the webhook" heading="Webhook" retry=move || webhook.refetch()>
+                {body}
+            </Loaded>
         </section>
     }
 }

@@ -7,7 +7,7 @@ use webhooks_api::{paths, TenantLocator, WebhookDraft, WebhookResponse};
 
 use crate::api::{decode, ApiError, Prefetch};
 use crate::components::webhook_form::{FormMode, WebhookForm};
-use crate::components::ErrorPanel;
+use crate::components::Loaded;
 use crate::routes::{self, route_locator, route_webhook};
 
 /// The webhook the new-webhook form copies (`?from=`), if any: fetched as soon as the
@@ -52,11 +52,9 @@ pub fn NewWebhookPage(data: NewWebhookData) -> impl IntoView {
     view! {
         <section class="panel">
             <h1>"New webhook"</h1>
-            <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! { <ErrorPanel errors retry=move || source.refetch() /> }
-                }>{form}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the form" retry=move || source.refetch()>
+                {form}
+            </Loaded>
         </section>
     }
 }
@@ -106,14 +104,9 @@ pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
                         ))
                 }>"← Back to the webhook"</a>
             </p>
-            <Transition fallback=|| view! { <p class="loading">"Loading the webhook…"</p> }>
-                <ErrorBoundary fallback=move |errors| {
-                    view! {
-                        <h1>"Edit webhook"</h1>
-                        <ErrorPanel errors retry=move || loaded.refetch() />
-                    }
-                }>{form}</ErrorBoundary>
-            </Transition>
+            <Loaded what="the webhook" heading="Edit webhook" retry=move || loaded.refetch()>
+                {form}
+            </Loaded>
         </section>
     }
 }
