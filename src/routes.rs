@@ -81,8 +81,8 @@ pub fn route_tenant(params: &ParamsMap) -> Result<TenantLocator, ApiError> {
     route_locator(&params.get("tenant").unwrap_or_default())
 }
 
-/// The tenant and the webhook of a `/tenants/:tenant/webhooks/:locator…` route.
-pub fn route_webhook(params: &ParamsMap) -> Result<(TenantLocator, Locator), ApiError> {
+/// The tenant and the locator (a webhook's, an event's) of a `/tenants/:tenant/…/:locator…` route.
+pub fn route_tenant_and_locator(params: &ParamsMap) -> Result<(TenantLocator, Locator), ApiError> {
     Ok((route_tenant(params)?, route_locator(&params.get("locator").unwrap_or_default())?))
 }
 

@@ -3,12 +3,12 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use webhooks_api::{paths, EventResponse, TenantLocator};
+use webhooks_api::{paths, EventResponse};
 
 use crate::api::{decode, use_api, ApiError, Prefetch};
 use crate::components::event_view::{EventData, ReceivingWebhooks, RequestEvents};
 use crate::components::Loaded;
-use crate::routes::{self, route_locator};
+use crate::routes::{self, route_tenant, route_tenant_and_locator};
 
 /// The event of the route: fetched as soon as the route is chosen, beside the page's
 /// chunk.
@@ -20,10 +20,8 @@ impl EventPageData {
     pub fn load() -> Self {
         let params = use_params_map();
         Self(Prefetch::start(move || {
-            let (tenant, event) =
-                params.with(|p| (p.get("tenant").unwrap_or_default(), p.get("locator").unwrap_or_default()));
-            let tenant: TenantLocator = route_locator(&tenant)?;
-            Ok(Some((paths::event(&tenant, &route_locator(&event)?), Vec::new())))
+            let (tenant, event) = params.with(route_tenant_and_locator)?;
+            Ok(Some((paths::event(&tenant, &event), Vec::new())))
         }))
     }
 }
@@ -38,7 +36,7 @@ pub fn EventPage(data: EventPageData) -> impl IntoView {
     let event = data.0;
     // The event's body, or `None` on an EC without the Events API (a 404 here, and on the list).
     let fetched = LocalResource::new(move || {
-        let tenant = route_locator::<TenantLocator>(&tenant());
+        let tenant = params.with(route_tenant);
         async move {
             let tenant = tenant?;
             match event.body().await {

@@ -16,7 +16,7 @@ use crate::components::field::TextField;
 use crate::components::Loaded;
 use crate::events_query::{receivers, EventsView};
 use crate::list_query::ListView;
-use crate::routes::{self, route_locator};
+use crate::routes::{self, route_tenant};
 use crate::status::WebhookStatus;
 
 /// The most webhooks read to count receivers (10 pages of 1,000).
@@ -43,7 +43,7 @@ impl EventTypesData {
     pub fn load() -> Self {
         let params = use_params_map();
         Self(Prefetch::start(move || {
-            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            let tenant: TenantLocator = params.with(route_tenant)?;
             let query = vec![("offset", "0".to_owned()), ("count", WHOLE_PAGE.to_string())];
             Ok(Some((paths::list_webhooks(&tenant), query)))
         }))
@@ -68,7 +68,7 @@ pub fn EventTypesPage(data: EventTypesData) -> impl IntoView {
     let first = data.0;
     let client = use_api();
     let loaded = LocalResource::new(move || {
-        let tenant = route_locator::<TenantLocator>(&params.with(|p| p.get("tenant").unwrap_or_default()));
+        let tenant = params.with(route_tenant);
         async move {
             let tenant = tenant?;
             Ok::<_, ApiError>((tenant, read_webhooks(client, first, tenant).await?))

@@ -25,7 +25,7 @@ use crate::events_query::{
 use crate::format::{
     absolute_time, from_local_input, iso_time, local_input_value, now_ms, parse_time_ms, relative_time,
 };
-use crate::routes::{self, route_locator};
+use crate::routes::{self, route_locator, route_tenant};
 
 /// How many characters of an event's data its row shows.
 const SUMMARY_CHARS: usize = 120;
@@ -94,7 +94,7 @@ impl EventsData {
         let params = use_params_map();
         let query = use_query_map();
         Self(Prefetch::start(move || {
-            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            let tenant: TenantLocator = params.with(route_tenant)?;
             Ok(Some((paths::events_list(&tenant), view_in(query).api_query(now_ms(), iso_time))))
         }))
     }

@@ -17,7 +17,7 @@ use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_
 use crate::health::warnings;
 use crate::lazy::preload_pages;
 use crate::list_query::{page_number, DetailTab};
-use crate::routes::{self, route_webhook};
+use crate::routes::{self, route_tenant_and_locator};
 use crate::status::WebhookStatus;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
@@ -33,7 +33,7 @@ impl WebhookDetailData {
     pub fn load() -> Self {
         let params = use_params_map();
         Self(Prefetch::start(move || {
-            let (tenant, locator) = params.with(route_webhook)?;
+            let (tenant, locator) = params.with(route_tenant_and_locator)?;
             Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
         }))
     }
@@ -47,7 +47,7 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
     let body = move || {
         Suspend::new(async move {
             let raw = webhook.body().await?;
-            let (tenant, _) = params.with_untracked(route_webhook)?;
+            let (tenant, _) = params.with_untracked(route_tenant_and_locator)?;
             let webhook_now: WebhookResponse = decode(&raw)?;
             Ok::<_, ApiError>(
                 view! { <WebhookDetail tenant webhook=webhook_now raw reload=Callback::new(move |()| webhook.refetch()) /> },

@@ -8,7 +8,7 @@ use webhooks_api::{paths, TenantLocator, WebhookDraft, WebhookResponse};
 use crate::api::{decode, ApiError, Prefetch};
 use crate::components::webhook_form::{FormMode, WebhookForm};
 use crate::components::Loaded;
-use crate::routes::{self, route_locator, route_webhook};
+use crate::routes::{self, route_locator, route_tenant, route_tenant_and_locator};
 
 /// The webhook the new-webhook form copies (`?from=`), if any: fetched as soon as the
 /// route is chosen, beside the form's chunk.
@@ -21,7 +21,7 @@ impl NewWebhookData {
         let params = use_params_map();
         let query = use_query_map();
         Self(Prefetch::start(move || {
-            let tenant: TenantLocator = route_locator(&params.with(|p| p.get("tenant").unwrap_or_default()))?;
+            let tenant: TenantLocator = params.with(route_tenant)?;
             match query.with(|q| q.get("from")) {
                 Some(from) => Ok(Some((paths::webhook(&tenant, &route_locator(&from)?), Vec::new()))),
                 None => Ok(None),
@@ -37,7 +37,7 @@ pub fn NewWebhookPage(data: NewWebhookData) -> impl IntoView {
     let source = data.0;
     let form = move || {
         Suspend::new(async move {
-            let tenant = route_locator(&params.with_untracked(|p| p.get("tenant").unwrap_or_default()))?;
+            let tenant = params.with_untracked(route_tenant)?;
             let initial = match source.fetched().await? {
                 Some(fetched) => {
                     let mut copy = WebhookDraft::from(&decode::<WebhookResponse>(&fetched.body)?);
@@ -68,7 +68,7 @@ impl EditWebhookData {
     pub fn load() -> Self {
         let params = use_params_map();
         Self(Prefetch::start(move || {
-            let (tenant, locator) = params.with(route_webhook)?;
+            let (tenant, locator) = params.with(route_tenant_and_locator)?;
             Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
         }))
     }
@@ -82,7 +82,7 @@ pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
     let form = move || {
         Suspend::new(async move {
             let webhook: WebhookResponse = decode(&loaded.body().await?)?;
-            let (tenant, _) = params.with_untracked(route_webhook)?;
+            let (tenant, _) = params.with_untracked(route_tenant_and_locator)?;
             let initial = WebhookDraft::from(&webhook);
             // The heading follows a saved rename.
             let name = RwSignal::new(webhook.name.clone());

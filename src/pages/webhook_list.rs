@@ -14,7 +14,7 @@ use crate::api::{decode, ApiError, Prefetch};
 use crate::components::{ErrorPanel, WebhookTable};
 use crate::lazy::filter_types_picker;
 use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
-use crate::routes::{self, route_locator};
+use crate::routes::{self, route_locator, route_tenant};
 use crate::session;
 
 /// How long the name filter waits after the last keystroke.
@@ -41,7 +41,7 @@ pub fn WebhookListPage() -> impl IntoView {
     let body = move || {
         Suspend::new(async move {
             let rows = decode::<WebhookList>(&page.body().await?)?.0;
-            let tenant: TenantLocator = route_locator(&params.with_untracked(|p| p.get("tenant").unwrap_or_default()))?;
+            let tenant: TenantLocator = params.with_untracked(route_tenant)?;
             session::remember_tenant(&tenant.to_string());
             let current = view.get_untracked();
             let (rows, has_next) = split_page(rows, current.page_size);
