@@ -72,7 +72,8 @@ impl Preset {
         }
     }
 
-    fn from_key(key: &str) -> Option<Self> {
+    /// The preset whose `key` this is.
+    pub fn from_key(key: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|preset| preset.key() == key)
     }
 }

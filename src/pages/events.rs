@@ -202,7 +202,7 @@ fn EventFilters(view: Memo<EventsView>, show: Callback<EventsView>) -> impl Into
         .map(|p| (p.key().to_owned(), p.label().to_owned()))
         .chain([(CUSTOM_WINDOW.to_owned(), "Custom range".to_owned())])
         .collect();
-    let on_window = Callback::new(move |key: String| match Preset::ALL.into_iter().find(|p| p.key() == key) {
+    let on_window = Callback::new(move |key: String| match Preset::from_key(&key) {
         Some(preset) => {
             custom.set(false);
             show.run(EventsView { window: TimeWindow::Last(preset), ..view.get_untracked() });
