@@ -15,8 +15,13 @@ use webhooks_api::{
 
 use crate::session::Connection;
 
-/// The API's largest page of webhooks (`count`).
+/// The API's largest page (`count`) of a list: webhooks, diverted events.
 pub const WHOLE_PAGE: usize = 1000;
+
+/// The query of a list's page of [`WHOLE_PAGE`] items from `offset`.
+pub fn whole_page_query(offset: usize) -> Vec<(&'static str, String)> {
+    vec![("offset", offset.to_string()), ("count", WHOLE_PAGE.to_string())]
+}
 
 /// How long a call may take before it is abandoned.
 pub const TIMEOUT: Duration = Duration::from_secs(15);
@@ -369,8 +374,7 @@ impl ApiClient {
         let mut full = first.len() == WHOLE_PAGE;
         let mut all = first;
         while full && all.len() < most {
-            let query = [("offset", all.len().to_string()), ("count", WHOLE_PAGE.to_string())];
-            let page = self.list_webhooks(tenant, &query).await?;
+            let page = self.list_webhooks(tenant, &whole_page_query(all.len())).await?;
             full = page.len() == WHOLE_PAGE;
             all.extend(page);
         }

@@ -10,7 +10,7 @@ use webhooks_api::catalog::{event_type_groups, EventTypeGroup};
 use webhooks_api::event_data::{data_schema, describe_field};
 use webhooks_api::{paths, TenantLocator, WebhookList, WebhookResponse};
 
-use crate::api::{decode, use_api, ApiClient, ApiError, Prefetch, WHOLE_PAGE};
+use crate::api::{decode, use_api, whole_page_query, ApiClient, ApiError, Prefetch};
 use crate::components::event_type_picker::filter_groups;
 use crate::components::field::TextField;
 use crate::components::Loaded;
@@ -44,8 +44,7 @@ impl EventTypesData {
         let params = use_params_map();
         Self(Prefetch::start(move || {
             let tenant: TenantLocator = params.with(route_tenant)?;
-            let query = vec![("offset", "0".to_owned()), ("count", WHOLE_PAGE.to_string())];
-            Ok(Some((paths::list_webhooks(&tenant), query)))
+            Ok(Some((paths::list_webhooks(&tenant), whole_page_query(0))))
         }))
     }
 }

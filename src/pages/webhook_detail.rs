@@ -6,7 +6,7 @@ use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
 use webhooks_api::{paths, EndpointResponse, TenantLocator, WebhookResponse};
 
-use crate::api::{decode, use_api, ApiError, Prefetch, WEBHOOKS_WRITE};
+use crate::api::{decode, use_api, ApiError, Prefetch, WEBHOOKS_WRITE, WHOLE_PAGE};
 use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
@@ -21,7 +21,7 @@ use crate::routes::{self, route_tenant_and_locator};
 use crate::status::WebhookStatus;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
-const COUNTED_DIVERTED: usize = 1000;
+const COUNTED_DIVERTED: usize = WHOLE_PAGE;
 
 /// The webhook of the route: fetched as soon as the route is chosen, beside the page's
 /// chunk.
