@@ -273,3 +273,35 @@ pub fn CheckField(
         </label>
     }
 }
+
+/// The button that shows or masks a secret value: "Reveal {what}" / "Hide {what}"
+/// ("Reveal" / "Hide" when `what` is empty), pressed while revealed.
+#[component]
+pub fn RevealToggle(
+    /// Whether the value is shown.
+    revealed: RwSignal<bool>,
+    /// What it reveals, e.g. "secrets".
+    #[prop(into, optional)]
+    what: String,
+    /// Its classes, e.g. "button subtle" or "link-button".
+    class: &'static str,
+) -> impl IntoView {
+    let label = move || {
+        let verb = if revealed.get() { "Hide" } else { "Reveal" };
+        if what.is_empty() {
+            verb.to_owned()
+        } else {
+            format!("{verb} {what}")
+        }
+    };
+    view! {
+        <button
+            type="button"
+            class=class
+            aria-pressed=move || revealed.get().to_string()
+            on:click=move |_| revealed.update(|shown| *shown = !*shown)
+        >
+            {label}
+        </button>
+    }
+}

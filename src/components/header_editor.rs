@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::field::Bound;
+use crate::components::field::{Bound, RevealToggle};
 use crate::form_model::{is_sensitive_header, HeaderRow};
 
 /// The header rows of one endpoint, with presets for the usual `Authorization` forms.
@@ -106,14 +106,7 @@ pub fn HeaderEditor<S: Send + Sync + 'static>(
                                 </button>
                             </div>
                             <Show when=move || is_sensitive_header(&name())>
-                                <button
-                                    type="button"
-                                    class="link-button"
-                                    aria-pressed=move || revealed.get().to_string()
-                                    on:click=move |_| revealed.update(|r| *r = !*r)
-                                >
-                                    {move || if revealed.get() { "Hide" } else { "Reveal" }}
-                                </button>
+                                <RevealToggle revealed class="link-button" />
                             </Show>
                             <button
                                 type="button"

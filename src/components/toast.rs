@@ -109,9 +109,9 @@ pub fn ToastRegion() -> impl IntoView {
 /// A button that copies `text` and says so in a toast (`done`, e.g. "Copied the JSON.").
 #[component]
 pub fn CopyButton(
-    /// What is copied.
+    /// What is copied (read when clicked).
     #[prop(into)]
-    text: String,
+    text: Signal<String>,
     /// The visible label, e.g. "Copy JSON".
     label: &'static str,
     /// The toast once copied.
@@ -126,7 +126,12 @@ pub fn CopyButton(
 ) -> impl IntoView {
     let toasts = use_toasts();
     view! {
-        <button type="button" class=class aria-label=aria_label on:click=move |_| toasts.copy(&text, done.clone())>
+        <button
+            type="button"
+            class=class
+            aria-label=aria_label
+            on:click=move |_| text.with_untracked(|text| toasts.copy(text, done.clone()))
+        >
             {label}
         </button>
     }

@@ -10,6 +10,7 @@ use crate::api::{decode, use_api, ApiError, Prefetch, WEBHOOKS_WRITE, WHOLE_PAGE
 use crate::components::actions::{ActionButton, ActionHost, RowAction};
 use crate::components::confirm::ConfirmDialog;
 use crate::components::diverted_events::DivertedEvents;
+use crate::components::field::RevealToggle;
 use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::Loaded;
 use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
@@ -229,18 +230,8 @@ fn RawJson(raw: String) -> impl IntoView {
         <div class="actions">
             {has_secrets
                 .then(|| {
-                    view! {
-                        <button
-                            type="button"
-                            class="button"
-                            aria-pressed=move || revealed.get().to_string()
-                            on:click=move |_| revealed.update(|r| *r = !*r)
-                        >
-                            {move || if revealed.get() { "Hide secrets" } else { "Reveal secrets" }}
-                        </button>
-                    }
-                })}
-            {move || view! { <CopyButton text=shown.get() label="Copy JSON" done="Copied the webhook's JSON." /> }}
+                    view! { <RevealToggle revealed what="secrets" class="button" /> }
+                })} <CopyButton text=shown label="Copy JSON" done="Copied the webhook's JSON." />
         </div>
         <pre class="json" data-testid="raw-json" tabindex="0">
             {shown}
@@ -365,14 +356,7 @@ fn MaskedValue(value: String, name: String) -> impl IntoView {
     view! {
         <span class="mono">{move || if revealed.get() { value.clone() } else { MASK.to_owned() }}</span>
         " "
-        <button
-            type="button"
-            class="link-button"
-            aria-pressed=move || revealed.get().to_string()
-            on:click=move |_| revealed.update(|r| *r = !*r)
-        >
-            {move || if revealed.get() { format!("Hide {name}") } else { format!("Reveal {name}") }}
-        </button>
+        <RevealToggle revealed what=name class="link-button" />
     }
 }
 
@@ -463,7 +447,11 @@ fn VerifyPanel(tagged: bool) -> impl IntoView {
                 ", keyed with the secret's UTF-8 bytes, over the body exactly as received. Refuse a timestamp more than five minutes away from now (a replay)."
             </p>
             <div class="actions">
-                <CopyButton text=VERIFY_EXAMPLE label="Copy the example" done="Copied the verification example." />
+                <CopyButton
+                    text=VERIFY_EXAMPLE.to_owned()
+                    label="Copy the example"
+                    done="Copied the verification example."
+                />
             </div>
             <pre class="json" tabindex="0">
                 {VERIFY_EXAMPLE}

@@ -5,6 +5,7 @@ use leptos::prelude::*;
 
 use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
+use crate::components::field::RevealToggle;
 use crate::components::header_editor::HeaderEditor;
 use crate::components::toast::CopyButton;
 use crate::form_model::to_base64url;
@@ -153,24 +154,13 @@ fn SecurityFields(which: EndpointSlot) -> impl IntoView {
                     hint="At least 24 characters; your endpoint keeps the same secret to check signatures."
                 />
                 <div class="actions">
-                    <button
-                        type="button"
+                    <RevealToggle revealed what="secret" class="button subtle" />
+                    <CopyButton
+                        text=Signal::derive(move || secret.get())
+                        label="Copy secret"
+                        done="Copied the signing secret."
                         class="button subtle"
-                        aria-pressed=move || revealed.get().to_string()
-                        on:click=move |_| revealed.update(|shown| *shown = !*shown)
-                    >
-                        {move || if revealed.get() { "Hide secret" } else { "Reveal secret" }}
-                    </button>
-                    {move || {
-                        view! {
-                            <CopyButton
-                                text=secret.get()
-                                label="Copy secret"
-                                done="Copied the signing secret."
-                                class="button subtle"
-                            />
-                        }
-                    }}
+                    />
                     <button type="button" class="button" on:click=generate>
                         "Generate"
                     </button>

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 use webhooks_api::{diff, UpdateWebhookRequest, WebhookDraft, WebhookResponse};
 
+use crate::components::field::RevealToggle;
 use crate::form_model::{describe_update, mask_secrets};
 use crate::format::pretty_json;
 
@@ -38,16 +39,7 @@ fn PatchBody(json: String) -> impl IntoView {
     view! {
         {has_secrets
             .then(|| {
-                view! {
-                    <button
-                        type="button"
-                        class="button subtle"
-                        aria-pressed=move || revealed.get().to_string()
-                        on:click=move |_| revealed.update(|shown| *shown = !*shown)
-                    >
-                        {move || if revealed.get() { "Hide secrets" } else { "Reveal secrets" }}
-                    </button>
-                }
+                view! { <RevealToggle revealed what="secrets" class="button subtle" /> }
             })}
         <pre class="json" data-testid="patch-body">
             {move || if revealed.get() { plain.clone() } else { masked.clone() }}
