@@ -242,9 +242,11 @@ pub fn event_type(text: &str) -> Result<(), String> {
     }
 }
 
-/// Checks an endpoint's URL and headers under `path` (`endpoint`, `failureHandling.alertEndpoint`).
-pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors, path: &str) {
-    errors.check(format!("{path}.url"), url(url_text));
+/// Checks an endpoint's URL, headers and signing settings under `path` (`endpoint`,
+/// `failureHandling.alertEndpoint`).
+pub fn endpoint(endpoint: &EndpointResponse, errors: &mut ValidationErrors, path: &str) {
+    let headers = &endpoint.headers;
+    errors.check(format!("{path}.url"), url(&endpoint.url));
     if headers.len() > MAX_HEADERS {
         errors.add(format!("{path}.headers"), format!("use at most {MAX_HEADERS} headers"));
     }
@@ -267,6 +269,7 @@ pub fn endpoint(url_text: &str, headers: &Headers, errors: &mut ValidationErrors
     if let Some(pair) = lowered.windows(2).find(|pair| pair[0] == pair[1]) {
         errors.add(format!("{path}.headers"), format!("the header {} is given twice (names ignore case)", pair[0]));
     }
+    security(&endpoint.security, errors, path);
 }
 
 /// Checks a signing secret: empty (none), or 24 to 256 visible ASCII characters.
@@ -297,7 +300,7 @@ pub fn tag(text: &str) -> Result<(), String> {
 }
 
 /// Checks an endpoint's signing settings under `path`: signing needs a secret.
-pub fn security(security: &EndpointSecurity, errors: &mut ValidationErrors, path: &str) {
+fn security(security: &EndpointSecurity, errors: &mut ValidationErrors, path: &str) {
     let secret_text = security.secret.as_deref().unwrap_or_default();
     if security.hmac_enabled == Some(true) && secret_text.is_empty() {
         errors.add(format!("{path}.secret"), "signing deliveries needs a secret: generate one");
@@ -320,8 +323,7 @@ pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut Validatio
         retry_strategy(strategy, errors, "failureHandling.retryStrategy");
     }
     if let Some(alert) = &policy.alert_endpoint {
-        endpoint(&alert.url, &alert.headers, errors, "failureHandling.alertEndpoint");
-        security(&alert.security, errors, "failureHandling.alertEndpoint");
+        endpoint(alert, errors, "failureHandling.alertEndpoint");
     }
 }
 
@@ -329,8 +331,7 @@ pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut Validatio
 pub fn webhook(webhook: &WebhookResponse) -> ValidationErrors {
     let mut errors = ValidationErrors::default();
     errors.check("name", name(&webhook.name));
-    endpoint(&webhook.endpoint.url, &webhook.endpoint.headers, &mut errors, "endpoint");
-    security(&webhook.endpoint.security, &mut errors, "endpoint");
+    endpoint(&webhook.endpoint, &mut errors, "endpoint");
     failure_handling(&webhook.failure_handling, &mut errors);
     each(&mut errors, "eventTypes", &webhook.event_types, event_type);
     errors
@@ -459,11 +460,20 @@ mod tests {
         }
     }
 
+    /// An endpoint at a valid URL with `headers`, nothing else set.
+    fn with_headers(headers: &Headers) -> EndpointResponse {
+        EndpointResponse {
+            url: "https://e.com".to_owned(),
+            headers: headers.clone(),
+            security: EndpointSecurity::default(),
+        }
+    }
+
     #[test]
     fn an_endpoints_headers_take_at_most_8_kib() {
         let check = |headers: &Headers| {
             let mut errors = ValidationErrors::default();
-            endpoint("https://e.com", headers, &mut errors, "failureHandling.alertEndpoint");
+            endpoint(&with_headers(headers), &mut errors, "failureHandling.alertEndpoint");
             errors.0.get("failureHandling.alertEndpoint.headers").cloned()
         };
         // Two lines of "X-A" (3 bytes) and a 4,093-byte value: 8,192 bytes.
@@ -584,7 +594,7 @@ mod tests {
     fn too_many_headers() {
         let headers: Headers = (0..65).map(|i| (format!("X-{i}"), vec!["v".to_owned()])).collect();
         let mut errors = ValidationErrors::default();
-        endpoint("https://e.com", &headers, &mut errors, "endpoint");
+        endpoint(&with_headers(&headers), &mut errors, "endpoint");
         assert_eq!(errors.0["endpoint.headers"], "use at most 64 headers");
     }
 
