@@ -58,6 +58,11 @@ pub fn pretty_json(compact: &str) -> String {
         .unwrap_or_else(|| compact.to_owned())
 }
 
+/// How long ago an RFC 3339 time was, in words ("3 minutes ago"); `None` if unreadable.
+pub fn time_ago(rfc3339: &str) -> Option<String> {
+    parse_time_ms(rfc3339).map(|ms| relative_time(ms, now_ms()))
+}
+
 /// An RFC 3339 time in the browser's locale and time zone (the text as it was if unreadable).
 pub fn absolute_time(rfc3339: &str) -> String {
     match parse_time_ms(rfc3339) {

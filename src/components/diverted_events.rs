@@ -15,7 +15,7 @@ use crate::components::selection::{
 };
 use crate::components::toast::{use_toasts, Toasts};
 use crate::components::Loaded;
-use crate::format::{absolute_time, now_ms, parse_time_ms, relative_time};
+use crate::format::{absolute_time, time_ago};
 use crate::list_query::split_page;
 
 /// Diverted events per page.
@@ -276,7 +276,7 @@ fn EventsTable(state: EventsState, page: u32, has_next: bool, go_to_page: Callba
 fn EventRow(state: EventsState, event: DivertedEventResponse) -> impl IntoView {
     let locator = event.event_locator;
     let queued = move || state.queued.with(|q| q.contains(&locator));
-    let when = parse_time_ms(&event.failure_timestamp).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+    let when = time_ago(&event.failure_timestamp).unwrap_or_default();
     view! {
         <tr data-testid="diverted-row" class:selected=move || state.selection.is_selected(locator)>
             <SelectCell selection=state.selection locator label=format!("Select event {locator}") />

@@ -8,7 +8,7 @@ use crate::api::{use_api, ApiError, EVENTS_READ};
 use crate::components::toast::CopyButton;
 use crate::components::Loaded;
 use crate::events_query::{data_fields, EventsView};
-use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
+use crate::format::{absolute_time, pretty_json, time_ago};
 use crate::routes;
 use crate::status::WebhookStatus;
 
@@ -18,7 +18,7 @@ use crate::status::WebhookStatus;
 pub fn EventData(tenant: TenantLocator, event: EventResponse) -> impl IntoView {
     let rows = data_fields(&event.kind, &event.data);
     let json = pretty_json(&event.data.to_string());
-    let when = parse_time_ms(&event.timestamp).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+    let when = time_ago(&event.timestamp).unwrap_or_default();
     view! {
         <dl class="fields" data-testid="event-fields">
             <dt>"Type"</dt>

@@ -13,7 +13,7 @@ use crate::components::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
 use crate::components::toast::{use_toasts, CopyButton, Toasts};
-use crate::format::{failure_summary, now_ms, parse_time_ms, relative_time, url_parts};
+use crate::format::{failure_summary, time_ago, url_parts};
 use crate::health::warnings;
 use crate::lazy::{lazy_view, preload_pages};
 use crate::routes;
@@ -180,9 +180,7 @@ fn WebhookRow(state: TableState, webhook: WebhookResponse) -> impl IntoView {
                 <span class=status.css_class()>{status.label()}</span>
                 {suspended_at
                     .map(|at| {
-                        let since = parse_time_ms(&at)
-                            .map(|ms| relative_time(ms, now_ms()))
-                            .unwrap_or_else(|| at.clone());
+                        let since = time_ago(&at).unwrap_or_else(|| at.clone());
                         view! {
                             <span class="since" title=at>
                                 {format!(" since {since}")}

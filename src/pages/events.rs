@@ -22,9 +22,7 @@ use crate::events_query::{
     chart, reconnect_delay, summarize_data, Chart, EventsView, Preset, TailStatus, TimeWindow, CUSTOM_WINDOW,
     EVENTS_PAGE_SIZE, TAIL_INTERVAL_SECONDS,
 };
-use crate::format::{
-    absolute_time, from_local_input, iso_time, local_input_value, now_ms, parse_time_ms, relative_time,
-};
+use crate::format::{absolute_time, from_local_input, iso_time, local_input_value, now_ms, parse_time_ms, time_ago};
 use crate::routes::{self, route_locator, route_tenant};
 
 /// How many characters of an event's data its row shows.
@@ -476,7 +474,7 @@ fn EventStream(stream: Stream) -> impl IntoView {
 /// One event's row.
 #[component]
 fn EventRow(tenant: TenantLocator, event: EventResponse) -> impl IntoView {
-    let when = parse_time_ms(&event.timestamp).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+    let when = time_ago(&event.timestamp).unwrap_or_default();
     let summary = summarize_data(&event.data, SUMMARY_CHARS);
     view! {
         <tr data-testid="event-row">

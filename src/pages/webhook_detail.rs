@@ -14,7 +14,7 @@ use crate::components::field::RevealToggle;
 use crate::components::toast::{use_toasts, CopyButton};
 use crate::components::Loaded;
 use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
-use crate::format::{absolute_time, now_ms, parse_time_ms, pretty_json, relative_time};
+use crate::format::{absolute_time, pretty_json, time_ago};
 use crate::health::warnings;
 use crate::lazy::preload_pages;
 use crate::list_query::{page_number, DetailTab};
@@ -159,7 +159,7 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
         </div>
         {suspended_at
             .map(|at| {
-                let since = parse_time_ms(&at).map(|ms| relative_time(ms, now_ms())).unwrap_or_default();
+                let since = time_ago(&at).unwrap_or_default();
                 view! {
                     <section class="banner warning" aria-labelledby="suspended-title" data-testid="suspension-banner">
                         <h2 id="suspended-title">"Suspended "{since}</h2>
