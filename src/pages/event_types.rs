@@ -89,8 +89,22 @@ pub fn EventTypesPage(data: EventTypesData) -> impl IntoView {
     }
 }
 
-/// The receivers of one type: each webhook's locator, name and status.
-type Receivers = BTreeMap<String, Vec<(webhooks_api::Locator, String, WebhookStatus, bool)>>;
+/// The webhooks receiving each type.
+type Receivers = BTreeMap<String, Vec<Receiver>>;
+
+/// A webhook that receives a type, as the catalog names it.
+#[derive(Clone)]
+struct Receiver {
+    locator: webhooks_api::Locator,
+    name: String,
+    status: WebhookStatus,
+    enabled: bool,
+}
+
+/// Whether an enabled webhook among `receivers` receives the type.
+fn any_enabled(receivers: &[Receiver]) -> bool {
+    receivers.iter().any(|receiver| receiver.enabled)
+}
 
 /// The searchable catalog.
 #[component]
@@ -104,7 +118,12 @@ fn Catalog(tenant: TenantLocator, webhooks: Webhooks) -> impl IntoView {
                 .map(|(kind, list)| {
                     let list = list
                         .into_iter()
-                        .map(|w| (w.locator, w.name.clone(), WebhookStatus::of(w), w.enabled))
+                        .map(|w| Receiver {
+                            locator: w.locator,
+                            name: w.name.clone(),
+                            status: WebhookStatus::of(w),
+                            enabled: w.enabled,
+                        })
                         .collect();
                     (kind, list)
                 })
@@ -122,7 +141,7 @@ fn Catalog(tenant: TenantLocator, webhooks: Webhooks) -> impl IntoView {
                 groups
                     .iter()
                     .flat_map(|g| &g.event_types)
-                    .filter(|t| !by_type.get(*t).is_some_and(|list| list.iter().any(|(_, _, _, on)| *on)))
+                    .filter(|t| !by_type.get(*t).is_some_and(|list| any_enabled(list)))
                     .count()
             })
         })
@@ -209,10 +228,10 @@ fn TypeRow(
     tenant: TenantLocator,
     kind: String,
     /// The webhooks receiving it; `None` when they could not be read.
-    receivers: Option<Vec<(webhooks_api::Locator, String, WebhookStatus, bool)>>,
+    receivers: Option<Vec<Receiver>>,
 ) -> impl IntoView {
     let fields = data_schema(&kind).map(|schema| schema.fields).unwrap_or_default();
-    let received = receivers.as_ref().map(|list| list.iter().any(|(_, _, _, enabled)| *enabled));
+    let received = receivers.as_deref().map(any_enabled);
     let recent = routes::events(tenant, &EventsView::recent(&kind).to_query());
     let all_receivers =
         routes::webhooks(tenant, &ListView { event_types: vec![kind.clone()], ..ListView::default() }.to_query());
@@ -254,7 +273,7 @@ fn TypeRow(
                         let named = list
                             .into_iter()
                             .take(NAMED_RECEIVERS)
-                            .map(|(locator, name, status, _)| {
+                            .map(|Receiver { locator, name, status, .. }| {
                                 view! {
                                     <li>
                                         <a href=routes::webhook(tenant, locator)>{name}</a>
