@@ -67,7 +67,7 @@ impl Setup {
     }
 
     async fn diverted(&self, webhook: &WebhookResponse) -> Vec<DivertedEventResponse> {
-        self.server.get(&format!("/event/{}/webhooks/{}/diverted", self.tenant, webhook.locator), &self.token).await
+        self.server.diverted(self.tenant, &self.token, webhook).await
     }
 
     async fn fetch(&self, webhook: &WebhookResponse) -> WebhookResponse {
@@ -75,7 +75,7 @@ impl Setup {
     }
 
     fn queued(&self) -> i64 {
-        self.server.db.blocking(|c| Ok(c.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))?)).unwrap()
+        self.server.queued()
     }
 }
 
@@ -284,19 +284,6 @@ async fn the_dev_intake_exists_only_with_dev() {
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
-/// Raises an event of `kind` in `tenant` through the dev intake.
-async fn raise_in(server: &TestServer, tenant: TenantLocator, kind: &str) -> EventResponse {
-    let response = server
-        .client
-        .post(format!("{}/dev/{tenant}/events", server.base))
-        .json(&json!({"type": kind}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    serde_json::from_value(response.json::<Value>().await.unwrap()["event"].clone()).unwrap()
-}
-
 #[tokio::test]
 async fn a_hanging_endpoint_holds_no_more_than_its_share_of_the_workers() {
     // Eight workers, two per webhook, and an endpoint that never answers (5 s timeout).
@@ -309,12 +296,12 @@ async fn a_hanging_endpoint_holds_no_more_than_its_share_of_the_workers() {
         server.create(tenant, &token, json!({"name": path, "endpoint": {"url": url}, "eventTypes": [kind]})).await;
     }
     for _ in 0..8 {
-        raise_in(&server, tenant, "slow.type").await;
+        server.raise(tenant, "slow.type").await;
     }
     until("the hanging endpoint is called", async || recorded.to("/hang").len() == 2).await;
     let started = Instant::now();
     for _ in 0..20 {
-        raise_in(&server, tenant, "fast.type").await;
+        server.raise(tenant, "fast.type").await;
     }
     until("the healthy endpoint has every event", async || recorded.to("/ok").len() == 20).await;
     assert!(started.elapsed() < Duration::from_secs(4), "the healthy deliveries waited for the hanging ones");
@@ -357,7 +344,7 @@ async fn two_resends_of_a_diverted_event_deliver_it_once() {
     let body = json!({"name": "fixed", "endpoint": {"url": format!("http://{address}/ok")}, "eventTypes": ["a.b"]});
     let hook = without.create(tenant, &token, body).await;
     // An event the webhook does not subscribe to, diverted as if it had failed.
-    let event = raise_in(&without, tenant, "c.d").await;
+    let event = without.raise(tenant, "c.d").await;
     let diverted = DivertedEventResponse {
         event_locator: event.locator,
         request_locator: event.request_id,
@@ -382,8 +369,7 @@ async fn two_resends_of_a_diverted_event_deliver_it_once() {
     until("resent", async || recorded.to("/ok").len() == 1).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(recorded.to("/ok").len(), 1);
-    let left: Vec<DivertedEventResponse> =
-        with.get(&format!("/event/{tenant}/webhooks/{}/diverted", hook.locator), &token).await;
+    let left = with.diverted(tenant, &token, &hook).await;
     assert!(left.is_empty());
 }
 

@@ -18,14 +18,6 @@ async fn dev_server() -> TestServer {
     TestServer::start_with(RouterOptions { dev: true, ..Default::default() }).await
 }
 
-/// Raises an event through the dev intake (the server's own path: `AppState::raise_event`).
-async fn raise(server: &TestServer, tenant: TenantLocator, body: serde_json::Value) -> EventResponse {
-    let response = server.client.post(format!("{}/dev/{tenant}/events", server.base)).json(&body).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "raise: {}", response.text().await.unwrap());
-    let answer: serde_json::Value = response.json().await.unwrap();
-    serde_json::from_value(answer["event"].clone()).unwrap()
-}
-
 /// Stores events straight in the stream at chosen Unix milliseconds (two per `ms` value
 /// when it repeats), of the types given in turn.
 fn store_at(server: &TestServer, tenant: TenantLocator, times_ms: &[u64], types: &[&str]) -> Vec<EventResponse> {
@@ -170,13 +162,13 @@ async fn a_held_token_sees_each_later_event_once() {
     assert!(empty.events.is_empty());
     let mut raised = Vec::new();
     for n in 0..3 {
-        raised.push(raise(&server, tenant, json!({"type": "policy.change.issue", "data": {"n": n}})).await);
+        raised.push(server.raise_with(tenant, json!({"type": "policy.change.issue", "data": {"n": n}})).await);
     }
     let next = list(&server, tenant, &token, &format!("pagingToken={}", empty.paging_token)).await;
     assert_eq!(next.events, raised);
     let nothing_new = list(&server, tenant, &token, &format!("pagingToken={}", next.paging_token)).await;
     assert!(nothing_new.events.is_empty());
-    let later = raise(&server, tenant, json!({"type": "claim.fnol.create"})).await;
+    let later = server.raise_with(tenant, json!({"type": "claim.fnol.create"})).await;
     let again = list(&server, tenant, &token, &format!("pagingToken={}", nothing_new.paging_token)).await;
     assert_eq!(again.events, [later]);
 
@@ -188,7 +180,7 @@ async fn a_held_token_sees_each_later_event_once() {
     let mut seen = Vec::new();
     for n in 0..12 {
         let kind = if n % 3 == 0 { "billing.invoice.generate" } else { "policy.change.issue" };
-        let event = raise(&server, tenant, json!({"type": kind})).await;
+        let event = server.raise_with(tenant, json!({"type": kind})).await;
         if n % 3 == 0 {
             expected.push(event);
         }
@@ -217,9 +209,9 @@ async fn a_held_token_sees_each_later_event_once() {
     let future = format!("startTimestamp={}", timestamp::format(start).replace('+', "%2B"));
     let waiting = list(&server, tenant, &token, &future).await;
     assert!(waiting.events.is_empty());
-    raise(&server, tenant, json!({"type": "a.b"})).await; // before the window
+    server.raise_with(tenant, json!({"type": "a.b"})).await; // before the window
     tokio::time::sleep(std::time::Duration::from_millis(650)).await;
-    let inside = raise(&server, tenant, json!({"type": "a.b"})).await;
+    let inside = server.raise_with(tenant, json!({"type": "a.b"})).await;
     let arrived = list(&server, tenant, &token, &format!("{future}&pagingToken={}", waiting.paging_token)).await;
     assert_eq!(arrived.events, [inside]);
 }
@@ -235,7 +227,7 @@ async fn a_poller_racing_many_raisers_sees_every_event_once_in_order() {
                 let mut raised = Vec::new();
                 for n in 0..40 {
                     raised.push(
-                        raise(&server, tenant, json!({"type": "a.b", "data": {"raiser": r, "n": n}})).await.locator,
+                        server.raise_with(tenant, json!({"type": "a.b", "data": {"raiser": r, "n": n}})).await.locator,
                     );
                 }
                 raised
@@ -277,12 +269,12 @@ async fn one_event_is_found_in_its_tenant_only() {
     let server = dev_server().await;
     let (tenant, token) = server.tenant_with_token();
     let (other, other_token) = server.tenant_with_token();
-    let event = raise(
-        &server,
-        tenant,
-        json!({"type": "billing.invoice.generate", "data": {"invoiceLocator": "01JD8Z6Q4V3N5K7M9P1R2S3T4X"}}),
-    )
-    .await;
+    let event = server
+        .raise_with(
+            tenant,
+            json!({"type": "billing.invoice.generate", "data": {"invoiceLocator": "01JD8Z6Q4V3N5K7M9P1R2S3T4X"}}),
+        )
+        .await;
     let fetched: EventResponse = server.get(&format!("/event/{tenant}/events/{}", event.locator), &token).await;
     assert_eq!(fetched, event);
     assert_eq!(fetched.data["invoiceLocator"], "01JD8Z6Q4V3N5K7M9P1R2S3T4X");
@@ -305,9 +297,9 @@ async fn a_requests_events_in_order_and_none_for_an_unknown_request() {
     let user = uuid::Uuid::new_v4();
     let mut ours = Vec::new();
     for kind in ["policy.change.issue", "billing.invoice.generate", "document.ready"] {
-        ours.push(raise(&server, tenant, json!({"type": kind, "requestId": request, "userLocator": user})).await);
-        raise(&server, tenant, json!({"type": kind})).await; // its own request
-        raise(&server, other, json!({"type": kind, "requestId": request})).await;
+        ours.push(server.raise_with(tenant, json!({"type": kind, "requestId": request, "userLocator": user})).await);
+        server.raise_with(tenant, json!({"type": kind})).await; // its own request
+        server.raise_with(other, json!({"type": kind, "requestId": request})).await;
     }
     assert!(ours.iter().all(|e| e.request_id.to_string() == request && e.user_locator == user));
     let path = format!("/event/{tenant}/events/request/{request}");
@@ -400,15 +392,15 @@ async fn the_dev_intake_takes_a_request_and_a_user_and_names_bad_ones() {
     let server = dev_server().await;
     let tenant = common::tenant();
     let request: Locator = Ulid::generate().to_string().parse().unwrap();
-    let event = raise(
-        &server,
-        tenant,
-        json!({"type": "a.b", "requestId": request, "userLocator": "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a"}),
-    )
-    .await;
+    let event = server
+        .raise_with(
+            tenant,
+            json!({"type": "a.b", "requestId": request, "userLocator": "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a"}),
+        )
+        .await;
     assert_eq!(event.request_id, request);
     assert_eq!(event.user_locator.to_string(), "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a");
-    let alone = raise(&server, tenant, json!({"type": "a.b"})).await;
+    let alone = server.raise_with(tenant, json!({"type": "a.b"})).await;
     assert_ne!(alone.request_id, request, "without one, an event is its own request");
     assert!(alone.user_locator.is_nil());
     let bad = json!({"type": "a b", "requestId": "not-a-ulid", "userLocator": "nobody"});

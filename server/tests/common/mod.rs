@@ -118,13 +118,14 @@ impl TestServer {
 impl TestServer {
     /// Raises an event of `kind` in `tenant` (the `--dev` route); the event as stored.
     pub async fn raise(&self, tenant: TenantLocator, kind: &str) -> EventResponse {
-        let response = self
-            .client
-            .post(format!("{}/dev/{tenant}/events", self.base))
-            .json(&serde_json::json!({"type": kind}))
-            .send()
-            .await
-            .unwrap();
+        self.raise_with(tenant, serde_json::json!({"type": kind})).await
+    }
+
+    /// Raises the event `body` describes (type, and optionally data, request, user) in
+    /// `tenant` through the `--dev` route (the server's own path, `AppState::raise_event`);
+    /// the event as stored.
+    pub async fn raise_with(&self, tenant: TenantLocator, body: serde_json::Value) -> EventResponse {
+        let response = self.client.post(format!("{}/dev/{tenant}/events", self.base)).json(&body).send().await.unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::OK, "raise: {}", response.text().await.unwrap());
         let body: serde_json::Value = response.json().await.unwrap();
         serde_json::from_value(body["event"].clone()).unwrap()
