@@ -327,7 +327,9 @@ struct Clients {
 }
 
 impl Clients {
-    fn new(config: &EngineConfig, destinations: &Arc<Destinations>) -> Self {
+    fn new(config: &EngineConfig) -> Self {
+        // Both clients' resolvers share one copy of the allowances.
+        let destinations = Arc::new(config.destinations.clone());
         let client = |verify_tls: bool| {
             reqwest::Client::builder()
                 .timeout(config.timeout)
@@ -336,7 +338,7 @@ impl Clients {
                 .redirect(reqwest::redirect::Policy::none())
                 // A proxy would connect where the resolver cannot see.
                 .no_proxy()
-                .dns_resolver(Arc::new(GuardedResolver(Arc::clone(destinations))))
+                .dns_resolver(Arc::new(GuardedResolver(Arc::clone(&destinations))))
                 .danger_accept_invalid_certs(!verify_tls)
                 .build()
                 .expect("an HTTP client with a timeout builds")
@@ -357,11 +359,9 @@ impl Clients {
 /// Starts the engine on the runtime; enqueuers wake it through the returned [`Wake`].
 pub fn start(db: Db, config: EngineConfig) -> Wake {
     let wake = Wake::default();
-    let destinations = Arc::new(config.destinations.clone());
     let engine = Arc::new(Engine {
         db,
-        http: Clients::new(&config, &destinations),
-        destinations,
+        http: Clients::new(&config),
         permits: Arc::new(Semaphore::new(config.workers.max(1))),
         config,
         wake: wake.clone(),
@@ -373,7 +373,6 @@ pub fn start(db: Db, config: EngineConfig) -> Wake {
 struct Engine {
     db: Db,
     http: Clients,
-    destinations: Arc<Destinations>,
     permits: Arc<Semaphore>,
     config: EngineConfig,
     wake: Wake,
@@ -496,7 +495,7 @@ impl Engine {
             Ok(target) => target,
             Err(why) => return Outcome::Refused(format!("destination {url:?} cannot be sent to: {why}")),
         };
-        if let Err(refused) = self.destinations.check_url(&target) {
+        if let Err(refused) = self.config.destinations.check_url(&target) {
             return Outcome::Refused(refused.to_string());
         }
         let signature = signing::sign(&endpoint.security, id, timestamp::unix_ms_now() / 1000, body.as_bytes());
