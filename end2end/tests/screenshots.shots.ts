@@ -118,16 +118,12 @@ test('the events page, one event, and a diverted event with its payload', async 
 test('the form\'s Security section and a webhook\'s setup warnings', async ({ page, request }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   const { tenant, token } = freshTenant();
-  const careless = await request.post(`/event/${tenant}/webhooks`, {
-    headers: { Authorization: `Bearer ${token}` },
-    data: {
-      name: 'Claims to broker',
-      endpoint: { url: 'http://broker.example.com/claims' },
-      eventTypes: ['claim.fnol.create'],
-      failureHandling: { triggers: ['5xx'], divert: false, suspend: true },
-    },
+  const hook = await createWebhook(request, tenant, token, {
+    name: 'Claims to broker',
+    url: 'http://broker.example.com/claims',
+    eventTypes: ['claim.fnol.create'],
+    failureHandling: { triggers: ['5xx'], divert: false, suspend: true },
   });
-  const hook = await careless.json();
   await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
   await expect(page.getByTestId('setup-warnings')).toContainText('Suspends without diverting');
   await page.getByTestId('setup-warnings').screenshot({ path: `${shots}/health-light.png` });

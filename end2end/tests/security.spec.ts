@@ -3,17 +3,13 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
-import { freshTenant, raiseEvent } from './fixtures/server';
+import { createWebhook, freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
-/** A webhook created through the API with `failureHandling` and `endpoint` extras as given. */
-async function webhookWith(page: Page, tenant: string, token: string, name: string, extra: Record<string, unknown>) {
-  const response = await page.request.post(`/event/${tenant}/webhooks`, {
-    headers: { Authorization: `Bearer ${token}` },
-    data: { name, endpoint: { url: 'https://erp.example.com/hooks' }, eventTypes: ['billing.invoice.generate'], ...extra },
-  });
-  expect(response.ok()).toBeTruthy();
-  return response.json();
+/** A webhook to the ERP receiving invoices, created through the API. */
+function webhookWith(page: Page, tenant: string, token: string, name: string, failureHandling?: Record<string, unknown>) {
+  const url = 'https://erp.example.com/hooks';
+  return createWebhook(page.request, tenant, token, { name, url, eventTypes: ['billing.invoice.generate'], failureHandling });
 }
 
 function today(): string {
@@ -23,7 +19,7 @@ function today(): string {
 
 test('sign deliveries with a generated secret; rotate it with the minimal PATCH', async ({ page }) => {
   const { tenant, token } = freshTenant();
-  const hook = await webhookWith(page, tenant, token, 'Signed', {});
+  const hook = await webhookWith(page, tenant, token, 'Signed');
   await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
   await expect(page.getByRole('heading', { name: 'Edit “Signed”' })).toBeVisible();
 
@@ -76,7 +72,7 @@ test('sign deliveries with a generated secret; rotate it with the minimal PATCH'
 
 test('a typed tag is kept when a secret is generated; the server refusing the secret marks its field', async ({ page }) => {
   const { tenant, token } = freshTenant();
-  const hook = await webhookWith(page, tenant, token, 'Refused', {});
+  const hook = await webhookWith(page, tenant, token, 'Refused');
   await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
   await page.getByLabel('Secret tag', { exact: true }).fill('rotation-7');
   await page.getByRole('button', { name: 'Generate' }).first().click();
@@ -99,9 +95,7 @@ test('a typed tag is kept when a secret is generated; the server refusing the se
 
 test('setup health: a webhook that suspends without diverting is marked in the list and explained on its page', async ({ page }) => {
   const { tenant, token } = freshTenant();
-  await webhookWith(page, tenant, token, 'Careless', {
-    failureHandling: { triggers: ['5xx'], divert: false, suspend: true },
-  });
+  await webhookWith(page, tenant, token, 'Careless', { triggers: ['5xx'], divert: false, suspend: true });
   const list = new WebhookListPage(page);
   await list.openWithToken(tenant, token);
   const mark = list.row('Careless').getByTestId('health-mark');
@@ -145,11 +139,11 @@ test('a delivery signed with a generated secret verifies at the receiver', async
   const { tenant, token } = freshTenant();
   const endpoint = await receiver();
   try {
-    const created = await page.request.post(`/event/${tenant}/webhooks`, {
-      headers: { Authorization: `Bearer ${token}` },
-      data: { name: 'Verified', endpoint: { url: endpoint.url }, eventTypes: ['billing.invoice.generate'] },
+    const hook = await createWebhook(page.request, tenant, token, {
+      name: 'Verified',
+      url: endpoint.url,
+      eventTypes: ['billing.invoice.generate'],
     });
-    const hook = await created.json();
     await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
     await page.getByLabel('Sign deliveries (Standard Webhooks, HMAC-SHA256)').check();
     await page.getByRole('button', { name: 'Generate' }).first().click();
