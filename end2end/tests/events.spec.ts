@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
+import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant, issueToken, raiseEvent } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
 
@@ -193,8 +194,7 @@ for (const theme of ['light', 'dark'] as const) {
     await useTheme(page, theme);
     await expectAccessible(page, `events page (${theme})`);
     const tail = page.getByRole('button', { name: 'Live tail' });
-    for (let i = 0; i < 30 && !(await tail.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
-    await expect(tail).toBeFocused();
+    await tabTo(page, tail, 30);
     await page.keyboard.press('Enter');
     await expect(tail).toHaveAttribute('aria-pressed', 'true');
     await page.keyboard.press('Enter');

@@ -1,15 +1,8 @@
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
+import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
-
-/** Presses Tab until `target` has the focus (at most `max` times); fails otherwise. */
-async function tabTo(page: Page, target: Locator, max = 80): Promise<void> {
-  for (let i = 0; i < max && !(await target.evaluate((el) => el === document.activeElement)); i++) {
-    await page.keyboard.press('Tab');
-  }
-  await expect(target).toBeFocused();
-}
 
 test('keyboard only: create a webhook from the empty list', async ({ page, request }) => {
   const { tenant, token } = freshTenant();

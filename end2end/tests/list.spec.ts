@@ -1,5 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible } from './fixtures/axe';
+import { tabTo } from './fixtures/keyboard';
 import { apiNames, createWebhook, freshTenant, issueToken, seededTenant } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
@@ -176,8 +177,7 @@ test('keyboard only: reach a row menu and disable a webhook', async ({ page }) =
   await list.openWithToken(tenant, token);
   await expect(list.row('Keys')).toContainText('Active');
   const menu = page.getByLabel('Actions for Keys', { exact: true });
-  for (let i = 0; i < 40 && !(await menu.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
-  await expect(menu).toBeFocused();
+  await tabTo(page, menu, 40);
   await page.keyboard.press('Enter');
   // As a user would: the menu shows its items, then Tab moves into them.
   await expect(list.row('Keys').getByRole('link', { name: 'View' })).toBeVisible();
