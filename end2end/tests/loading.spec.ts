@@ -1,8 +1,24 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { createWebhook, freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 
 // How the console loads (issue 20), asserted by the requests it makes, never by a time.
+
+/**
+ * Holds back what `route` matches until a request whose URL contains `call` has gone out:
+ * if that request waited for it, neither would ever come.
+ */
+function holdUntilRequested(page: Page, route: string, call: string): Promise<void> {
+  let sent: () => void = () => {};
+  const requested = new Promise<void>((resolve) => (sent = resolve));
+  page.on('request', (r) => {
+    if (r.url().includes(call)) sent();
+  });
+  return page.route(route, async (held) => {
+    await requested;
+    await held.continue();
+  });
+}
 
 test('the chunks of the pages reached from the list are fetched before any click', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
@@ -19,21 +35,9 @@ test("a lazy page's request does not wait for its chunk", async ({ page, request
   const hook = await createWebhook(request, tenant, token, { name: 'No waterfall', url: 'https://w.example.com/' });
   await raiseEvent(request, tenant, { type: 'policy.change.issue' });
   // Each page's chunk is held back until that page's own API request has gone out (also
-  // when it is preloaded at idle time): if the request waited for the chunk, neither
-  // would ever come.
-  const held = (chunk: string, call: string) => {
-    let sent: () => void = () => {};
-    const requested = new Promise<void>((resolve) => (sent = resolve));
-    page.on('request', (r) => {
-      if (r.url().includes(call)) sent();
-    });
-    return page.route(`**/*-${chunk}.wasm`, async (route) => {
-      await requested;
-      await route.continue();
-    });
-  };
-  await held('webhook_detail', `/event/${tenant}/webhooks/${hook.locator}`);
-  await held('events', `/event/${tenant}/events/list`);
+  // when it is preloaded at idle time).
+  await holdUntilRequested(page, '**/*-webhook_detail.wasm', `/event/${tenant}/webhooks/${hook.locator}`);
+  await holdUntilRequested(page, '**/*-events.wasm', `/event/${tenant}/events/list`);
   await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('No waterfall');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
@@ -44,15 +48,7 @@ test('the first list call goes out with config.json, not after it', async ({ pag
   const { tenant, token } = freshTenant();
   await createWebhook(request, tenant, token, { name: 'Early', url: 'https://e.example.com/' });
   // config.json is held until the list call has gone out.
-  let sent: () => void = () => {};
-  const listRequested = new Promise<void>((resolve) => (sent = resolve));
-  page.on('request', (r) => {
-    if (r.url().includes(`/event/${tenant}/webhooks/list`)) sent();
-  });
-  await page.route('**/config.json', async (route) => {
-    await listRequested;
-    await route.continue();
-  });
+  await holdUntilRequested(page, '**/config.json', `/event/${tenant}/webhooks/list`);
   await new WebhookListPage(page).openWithToken(tenant, token);
   await expect(page.getByTestId('webhook-row')).toHaveCount(1);
 });
