@@ -40,7 +40,8 @@ const FLOOR_SWAP_PAGE = 'bench-floor-swap.html';
 const noWatch: InitOptions = { watchLoad: false, probeInteractive: false, keepWasmMemory: false };
 
 test.beforeAll(() => {
-  for (const name of ['BENCH_BASE_URL', 'BENCH_TENANT', 'BENCH_TOKEN', 'BENCH_SITE', 'BENCH_OUT']) {
+  const names = ['BENCH_BASE_URL', 'BENCH_TENANT', 'BENCH_TOKEN', 'BENCH_SITE', 'BENCH_OUT', 'BENCH_SMALL_TENANT', 'BENCH_SMALL_TOKEN'];
+  for (const name of names) {
     if (!process.env[name]) throw new Error(`${name} is not set: run the benchmark with scripts/bench-browser.sh (make bench)`);
   }
 });
@@ -285,6 +286,14 @@ test('floor: 100 rows replaced as static HTML → painted', async ({ page }) => 
 
 // The row menu's "Edit" (a link: an in-app navigation, which loads the webhook) until the
 // form's Name field is on screen holding the webhook's name. Back to the list between runs.
+/** Arms a click that opens the edit form of the webhook `name`: done when its Name field shows it. */
+async function armEditForm(page: Page, name: string): Promise<void> {
+  await arm(page, (expected) => {
+    const field = document.getElementById('field-name') as HTMLInputElement | null;
+    return !!field && field.value === expected && field.getClientRects().length > 0;
+  }, name, 'click');
+}
+
 test('open the edit form', async ({ page }) => {
   await openList(page);
   const rows = page.getByTestId('webhook-row');
@@ -294,10 +303,7 @@ test('open the edit form', async ({ page }) => {
     const row = rows.nth(run);
     const name = await row.getByRole('rowheader').innerText();
     await page.getByLabel(`Actions for ${name}`, { exact: true }).click();
-    await arm(page, (expected) => {
-      const field = document.getElementById('field-name') as HTMLInputElement | null;
-      return !!field && field.value === expected && field.getClientRects().length > 0;
-    }, name, 'click');
+    await armEditForm(page, name);
     await row.getByRole('link', { name: 'Edit', exact: true }).click();
     const timing = spans(await armed(page));
     await expect(page.getByLabel('Name', { exact: true })).toHaveValue(name);
@@ -469,18 +475,20 @@ const GOALS: { [key: string]: { goal: string; max?: number } } = {
 // the same context reloaded, cache on. Navigations: a warm tab left idle first (as a user
 // reads the list), then a click, until the new page shows what it loaded.
 const SMALL_LIST = `/tenants/${process.env.BENCH_SMALL_TENANT}/webhooks`;
+/** The small tenant's list, signed in with its token (in the fragment, as the demo link). */
+const SMALL_LIST_SIGNED_IN = `${SMALL_LIST}#token=${process.env.BENCH_SMALL_TOKEN}`;
 const NET_FLOOR_PAGE = 'bench-net-floor.html';
 
 test('network: cold first row, app beside its floor', async ({ browser, page }) => {
   await page.addInitScript(benchInit, noWatch);
-  await page.goto(`${SMALL_LIST}#token=${process.env.BENCH_SMALL_TOKEN}`);
+  await page.goto(SMALL_LIST_SIGNED_IN);
   await expect(page.getByTestId('webhook-row')).toHaveCount(25);
   await saveStaticCopy(page, NET_FLOOR_PAGE, 25);
   const app: number[] = [];
   const floor: number[] = [];
   const wasmArrived: number[] = [];
   for (let run = 0; run <= RUNS_NETWORK; run++) {
-    const a = await coldLoad(browser, `${SMALL_LIST}#token=${process.env.BENCH_SMALL_TOKEN}`, false, undefined, true);
+    const a = await coldLoad(browser, SMALL_LIST_SIGNED_IN, false, undefined, true);
     const f = await coldLoad(browser, `/${NET_FLOOR_PAGE}`, false, undefined, true);
     if (run === 0) continue;
     app.push(a.firstRow);
@@ -498,7 +506,7 @@ test('network: warm reload → first row', async ({ browser }) => {
     await context.addInitScript(benchInit, { ...noWatch, watchLoad: true });
     const page = await context.newPage();
     await emulateNetwork(page, true);
-    await page.goto(`${SMALL_LIST}#token=${process.env.BENCH_SMALL_TOKEN}`);
+    await page.goto(SMALL_LIST_SIGNED_IN);
     await expect(page.getByTestId('webhook-row')).toHaveCount(25);
     await page.waitForLoadState('networkidle');
     const warm: number[] = [];
@@ -523,7 +531,7 @@ test('network: list → webhook → edit form, list → events', async ({ browse
     const edit: number[] = [];
     const events: number[] = [];
     for (let run = 0; run <= RUNS_NETWORK; run++) {
-      await page.goto(`${SMALL_LIST}#token=${process.env.BENCH_SMALL_TOKEN}`);
+      await page.goto(SMALL_LIST_SIGNED_IN);
       const rows = page.getByTestId('webhook-row');
       await expect(rows).toHaveCount(25);
       // A user reads the list first: the idle time in which the next pages' code arrives.
@@ -534,10 +542,7 @@ test('network: list → webhook → edit form, list → events', async ({ browse
       const toDetail = spans(await armed(page));
       await expect(page.getByRole('heading', { level: 1 })).toContainText(name);
       await page.waitForLoadState('networkidle');
-      await arm(page, (expected) => {
-        const field = document.getElementById('field-name') as HTMLInputElement | null;
-        return !!field && field.value === expected && field.getClientRects().length > 0;
-      }, name, 'click');
+      await armEditForm(page, name);
       await page.getByRole('link', { name: 'Edit', exact: true }).click();
       const toEdit = spans(await armed(page));
       await page.goto(`${SMALL_LIST}`);
