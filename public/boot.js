@@ -22,7 +22,7 @@ function startFirstCall() {
   if (linked && session && linked !== session.token) return;
   const token = linked ?? session?.token;
   if (!token || (session && session.base !== '')) return;
-  // The list's default view: offset 0, one row more than the 25 of a page (list_query.rs).
+  // The list's default view: offset 0, one row more than the 25 of a page (src/webhooks/query.rs).
   const url = `/event/${list[1]}/webhooks/list?offset=0&count=26`;
   const controller = new AbortController(); // the app's timeout aborts it
   // The body is read here too: read by the app, it would come a task later than the

@@ -1,5 +1,5 @@
 // Prints the raw and brotli (quality 11) size of the release first load and fails
-// above the budget; prints the wasm chunks loaded on demand (src/lazy.rs) apart, since
+// above the budget; prints the wasm chunks loaded on demand (src/widgets/lazy.rs) apart, since
 // the first page (the list) does not fetch them. Usage: node scripts/bundle-size.mjs [dist]
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, extname } from 'node:path';

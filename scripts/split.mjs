@@ -1,4 +1,4 @@
-// Trunk post_build hook: cuts the split points of the wasm (src/lazy.rs) into chunks
+// Trunk post_build hook: cuts the split points of the wasm (src/widgets/lazy.rs) into chunks
 // loaded on demand, and runs wasm-opt (release) on what ships. When the wasm Cargo just
 // built has split points (`--features split`), it redoes what Trunk did for the rust link
 // with the splitter in between, the order cargo-leptos uses:

@@ -39,6 +39,7 @@ pub mod catalog;
 mod draft;
 pub mod event_data;
 mod locator;
+pub mod permissions;
 #[cfg(any(test, feature = "proptest"))]
 pub mod strategies;
 pub mod validate;

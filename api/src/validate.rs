@@ -148,7 +148,10 @@ pub fn header_name(text: &str) -> Result<(), String> {
     } else if !text.chars().all(token_char) {
         Err("a header name has only letters, digits and !#$%&'*+-.^_`|~ (no spaces or colons)".into())
     } else if controlled_by_http(text) {
-        Err(format!("{text} is set by HTTP itself (Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE, Trailer, Keep-Alive, Proxy-*): remove this header"))
+        Err(format!(
+            "{text} is set by HTTP itself (Host, Content-Length, Transfer-Encoding, Connection, Upgrade, TE, \
+            Trailer, Keep-Alive, Proxy-*): remove this header"
+        ))
     } else {
         #[cfg(feature = "sender")]
         sender::header_name(text)?;

@@ -483,14 +483,24 @@ pub mod paths {
         format!("/event/{tenant}/webhooks/{webhook}")
     }
 
+    /// `PATCH` to clear a webhook's suspension.
+    pub fn unsuspend_webhook(tenant: &TenantLocator, webhook: &Locator) -> String {
+        format!("{}/unsuspend", self::webhook(tenant, webhook))
+    }
+
     /// `GET` a page of a webhook's diverted events.
     pub fn diverted_events(tenant: &TenantLocator, webhook: &Locator) -> String {
         format!("/event/{tenant}/webhooks/{webhook}/diverted")
     }
 
-    /// `GET` or `DELETE` one diverted event; append `/resend` to `POST` it again.
+    /// `GET` or `DELETE` one diverted event.
     pub fn diverted_event(tenant: &TenantLocator, webhook: &Locator, event: &Locator) -> String {
         format!("/event/{tenant}/webhooks/{webhook}/diverted/{event}")
+    }
+
+    /// `POST` to deliver a diverted event again.
+    pub fn resend_diverted(tenant: &TenantLocator, webhook: &Locator, event: &Locator) -> String {
+        format!("{}/resend", diverted_event(tenant, webhook, event))
     }
 
     /// `GET` a page of a tenant's event stream; add `startTimestamp`, `endTimestamp`, `type`,
@@ -520,7 +530,12 @@ mod tests {
             "name": "Policy sync",
             "enabled": true,
             "endpoint": {"url": "https://example.com/hook", "headers": {"X-Key": ["a", "b"]}, "secureSsl": true},
-            "failureHandling": {"triggers": ["5xx"], "retryStrategy": {"type": "linear", "interval": 1000, "attempts": 3}, "divert": true, "suspend": false},
+            "failureHandling": {
+                "triggers": ["5xx"],
+                "retryStrategy": {"type": "linear", "interval": 1000, "attempts": 3},
+                "divert": true,
+                "suspend": false
+            },
             "suspended": false,
             "suspendedAt": null,
             "eventTypes": ["policy.transaction.issue"],

@@ -220,7 +220,7 @@ test('filter typed → table updated', async ({ page }) => {
 
 // "Next" clicked until the page's rows are the next 100, and, in the same runs, until the
 // first of them are painted (the table makes its first 20 rows before the page's first
-// paint, the rest right after: FIRST_PAINT_ROWS in webhook_table.rs). The same runs give
+// paint, the rest right after: FIRST_PAINT_ROWS in src/webhooks/table.rs). The same runs give
 // the render time of a real page: its list response's responseEnd → the 100 rows painted.
 test('next page → table updated', async ({ page }) => {
   await openList(page);
@@ -317,7 +317,7 @@ test('open the edit form', async ({ page }) => {
   record({ kind: 'timing', key: 'edit.open', samples: total, extra: { api } });
 });
 
-// The form's flow (webhook_form.rs): change the name, and the "Review changes" section
+// The form's flow (src/webhooks/form/): change the name, and the "Review changes" section
 // shows the PATCH; "Save changes" fetches the webhook (a concurrent change would stop the
 // save), sends the PATCH, and says "Saved “NAME”." in the toast region (role=status).
 // Measured from the click on "Save changes" to that toast painted; one webhook, saved again
@@ -354,7 +354,7 @@ test('save an edit → toast', async ({ page }) => {
 // 1,000 webhooks and then shows the first 100 (split_page), so this is decoding 1,000 +
 // rendering 100, not 1,000 rows on screen: the app cannot show 1,000 rows today. The
 // table makes its first 20 rows before the page's first paint and the other 80 right
-// after (FIRST_PAINT_ROWS in webhook_table.rs): this figure ends when the first rows are
+// after (FIRST_PAINT_ROWS in src/webhooks/table.rs): this figure ends when the first rows are
 // painted, as the administrator sees them; render.1000.all, render.100 and "Next" (all)
 // end at the 100th row.
 test('render of a 1,000-row answer', async ({ page }) => {

@@ -192,7 +192,7 @@ test('keyboard only: reach a row menu and disable a webhook', async ({ page }) =
 test('a part of the console that cannot be fetched says so, and "Try again" fetches it', async ({ page }) => {
   const { tenant, token } = freshTenant();
   await page.request.post(`/event/${tenant}/webhooks`, { headers: { Authorization: `Bearer ${token}` }, data: { name: 'Offline', endpoint: { url: 'https://o.example.com/' } } });
-  // The row actions come in a wasm chunk of their own (src/lazy.rs), fetched on first need.
+  // The row actions come in a wasm chunk of their own (src/widgets/lazy.rs), fetched on first need.
   let offline = true;
   await page.route(/-table_actions\.wasm$/, (route) => (offline ? route.abort('internetdisconnected') : route.continue()));
   const list = new WebhookListPage(page);

@@ -145,31 +145,6 @@ pub fn take_token_from_location() -> Option<String> {
     }
 }
 
-/// Whether the page at `path` calls the API (so needs a session): every page but the
-/// start page and the connection page.
-pub fn needs_session(path: &str) -> bool {
-    path != "/" && !path.starts_with("/connect")
-}
-
-/// Without a session, turns the address of a page that needs one into the connection
-/// page's, with the way back (before the router reads it, so that nothing is loaded or
-/// asked of the API first).
-pub fn send_to_sign_in() {
-    let Some(window) = web_sys::window() else { return };
-    let location = window.location();
-    let path = location.pathname().unwrap_or_default();
-    if needs_session(&path) {
-        let here = format!("{path}{}", location.search().unwrap_or_default());
-        if let Ok(history) = window.history() {
-            let _ = history.replace_state_with_url(
-                &wasm_bindgen::JsValue::NULL,
-                "",
-                Some(&crate::routes::connect_then(&here)),
-            );
-        }
-    }
-}
-
 /// Signs in this tab with `token` (kept in `sessionStorage`), with the saved base URL.
 pub fn sign_in_here(token: String) {
     let base_url = load_connection().map(|c| c.base_url).unwrap_or_default();
@@ -233,14 +208,6 @@ mod tests {
         assert_eq!(TokenLink::decide(None, "link".into()), TokenLink::SignIn("link".into()));
         assert_eq!(TokenLink::decide(Some(&saved), "mine".into()), TokenLink::SignIn("mine".into()));
         assert_eq!(TokenLink::decide(Some(&saved), "link".into()), TokenLink::Ask("link".into()));
-    }
-
-    #[test]
-    fn every_page_but_the_start_and_the_connection_page_needs_a_session() {
-        assert!(needs_session("/tenants/x/webhooks"));
-        assert!(needs_session("/tenants/x/events/01JD8Z6Q4V3N5K7M9P1R2S3T4V"));
-        assert!(!needs_session("/"));
-        assert!(!needs_session("/connect"));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
+use crate::api::session;
 use crate::api::use_api;
-use crate::{routes, session};
+use crate::shared::routes;
 
 /// Sends the user on: to the tenant they last opened, or to sign in.
 #[component]

@@ -1,39 +1,29 @@
-//! The webhooks admin console: a Leptos client-side app that calls EC's Webhooks API.
-//!
-//! `main.rs` mounts [`App`]; pages live in `pages/`, widgets in `components/`, every
-//! HTTP call in [`api`], the runtime configuration in [`config`], and where the token
-//! and tenants are kept in [`session`].
+//! The app shell and the route assembly: [`App`] provides the context every page uses
+//! (the API client, `config.json`, the toasts, the tenant of the address), and assembles
+//! the features' routes, the tenant's pages under one `/tenants/:tenant` parent route.
+//! It also holds the table of the lazy routes' chunks to preload.
 
-pub mod api;
-pub mod bulk;
-mod components;
-pub mod config;
-pub mod events_query;
-pub mod form_model;
-pub mod format;
-pub mod health;
-mod lazy;
-pub mod list_query;
-mod pages;
-pub mod routes;
-pub mod session;
-pub mod status;
+mod home;
+mod not_found;
+pub mod shell;
 pub mod theme;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::{path, LazyRoute};
 
-use crate::api::ApiClient;
-use crate::components::toast::Toasts;
-use crate::components::Shell;
-use crate::config::AppConfig;
-use crate::lazy::{
-    ConnectRoute, EditWebhookRoute, EventRoute, EventTypesRoute, EventsRoute, NewWebhookRoute, WebhookDetailRoute,
-};
-use crate::pages::{Home, NotFound, WebhookListPage};
-use leptos_router::Lazy;
+use crate::api::config::{self, AppConfig};
+use crate::api::{session, ApiClient};
+use crate::connection::ConnectionRoutes;
+use crate::events::{self, EventRoutes};
+use crate::shared::routes::{self, use_tenant, Tenant};
+use crate::webhooks::{self, WebhookRoutes};
+use crate::widgets::lazy::Preloader;
+use crate::widgets::toast::Toasts;
+use home::Home;
+use not_found::NotFound;
+use shell::Shell;
 
 /// The whole app: takes a token handed over in the URL fragment, loads `config.json`,
 /// provides the API client and toasts, and routes.
@@ -43,7 +33,7 @@ pub fn App() -> impl IntoView {
     let connection = session::load_connection();
     // A page that needs a session, opened without one, starts at the connection page.
     if connection.is_none() {
-        session::send_to_sign_in();
+        send_to_sign_in();
     }
     let client = ApiClient::new(connection);
     let config = RwSignal::new(AppConfig::default());
@@ -51,6 +41,7 @@ pub fn App() -> impl IntoView {
     provide_context(client);
     provide_context(config);
     provide_context(toasts);
+    provide_context(Preloader(preload_pages));
     spawn_local(async move {
         match config::load().await {
             Ok(loaded) => config.set(loaded),
@@ -60,22 +51,94 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Router>
-            <Shell offered_token>
-                <Routes fallback=NotFound>
-                    <Route path=path!("/") view=Home />
-                    <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} />
-                    <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
-                    <Route path=path!("/tenants/:tenant/webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
-                    <Route path=path!("/tenants/:tenant/webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
-                    <Route
-                        path=path!("/tenants/:tenant/webhooks/:locator/edit")
-                        view={Lazy::<EditWebhookRoute>::new()}
-                    />
-                    <Route path=path!("/tenants/:tenant/events") view={Lazy::<EventsRoute>::new()} />
-                    <Route path=path!("/tenants/:tenant/events/:locator") view={Lazy::<EventRoute>::new()} />
-                    <Route path=path!("/tenants/:tenant/event-types") view={Lazy::<EventTypesRoute>::new()} />
-                </Routes>
-            </Shell>
+            <Frame offered_token />
         </Router>
+    }
+}
+
+/// Inside the router: the tenant of the address (read once, for every page), the shell,
+/// and every route.
+#[component]
+fn Frame(offered_token: Option<String>) -> impl IntoView {
+    Tenant::provide();
+    view! {
+        <Shell offered_token>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=Home />
+                <ConnectionRoutes />
+                <ParentRoute path=path!("/tenants/:tenant") view=TenantPages>
+                    <WebhookRoutes />
+                    <EventRoutes />
+                </ParentRoute>
+            </Routes>
+        </Shell>
+    }
+}
+
+/// The parent of a tenant's pages: they are shown once the address names a well-formed
+/// tenant (which they read with `use_tenant`); anything else is "not found".
+#[component]
+fn TenantPages() -> impl IntoView {
+    let valid = use_tenant().is_valid();
+    view! {
+        <Show when=move || valid.get() fallback=NotFound>
+            <Outlet />
+        </Show>
+    }
+}
+
+/// Fetches, one after the other, the chunks of the pages a user reaches from the list and
+/// from a webhook (its page, the form, the events pages), once per visit, so that opening
+/// one waits for no code. Run at idle time after a page's first paint (the pages call it
+/// through `widgets::lazy::use_preloader`); without the `split` feature there is nothing
+/// to fetch.
+fn preload_pages() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static STARTED: AtomicBool = AtomicBool::new(false);
+    if STARTED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    request_idle_callback(|| {
+        spawn_local(async {
+            webhooks::WebhookDetailRoute::preload().await;
+            webhooks::EditWebhookRoute::preload().await;
+            events::EventsRoute::preload().await;
+            events::EventTypesRoute::preload().await;
+        })
+    });
+}
+
+/// Whether the page at `path` calls the API (so needs a session): every page but the
+/// start page and the connection page.
+fn needs_session(path: &str) -> bool {
+    path != routes::HOME && !path.starts_with(routes::CONNECT)
+}
+
+/// Without a session, turns the address of a page that needs one into the connection
+/// page's, with the way back (before the router reads it, so that nothing is loaded or
+/// asked of the API first).
+fn send_to_sign_in() {
+    let Some(window) = web_sys::window() else { return };
+    let location = window.location();
+    let path = location.pathname().unwrap_or_default();
+    if needs_session(&path) {
+        let here = format!("{path}{}", location.search().unwrap_or_default());
+        if let Ok(history) = window.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&routes::connect_then(&here)));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_page_but_the_start_and_the_connection_page_needs_a_session() {
+        assert!(needs_session("/tenants/x/webhooks"));
+        assert!(needs_session("/tenants/x/events/01JD8Z6Q4V3N5K7M9P1R2S3T4V"));
+        assert!(!needs_session(routes::HOME));
+        assert!(!needs_session(routes::CONNECT));
     }
 }

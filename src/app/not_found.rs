@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::routes;
+use crate::shared::routes;
 
 /// Says the page does not exist and offers the way home.
 #[component]

@@ -5,13 +5,13 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
+use crate::api::config::use_config;
+use crate::api::session;
 use crate::api::{use_api, ApiClient};
-use crate::components::confirm::{ConfirmDialog, Confirmation, Question};
-use crate::components::toast::ToastRegion;
-use crate::config::use_config;
-use crate::routes::{self, tenant_in_path};
-use crate::session;
-use crate::theme::Theme;
+use crate::app::theme::Theme;
+use crate::shared::routes::{self, tenant_in_path, use_tenant};
+use crate::widgets::confirm::{ConfirmDialog, Confirmation, Question};
+use crate::widgets::toast::ToastRegion;
 
 /// Header, progress bar, main region and toasts around the routed page; and the question
 /// whether to use `offered_token`, a link's token, in place of the session open here.
@@ -75,7 +75,8 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
         theme.set(next);
     };
 
-    let tenant = move || tenant_in_path(&location.pathname.get()).map(str::to_owned);
+    let tenant = use_tenant();
+    let tenant = move || tenant.get().ok();
     let environment = move || {
         let base_url = client.connection.get().map(|c| c.base_url).unwrap_or_default();
         config.get().environment_name(&base_url)
@@ -99,7 +100,7 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
                         view! {
                             <span class="tenant" data-testid="current-tenant">
                                 "Tenant "
-                                <code>{tenant}</code>
+                                <code>{tenant.to_string()}</code>
                             </span>
                         }
                     })
@@ -109,9 +110,9 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
                     tenant()
                         .map(|tenant| {
                             view! {
-                                <a href=routes::webhooks(&tenant, "")>"Webhooks"</a>
-                                <a href=routes::events(&tenant, "")>"Events"</a>
-                                <a href=routes::event_types(&tenant)>"Event types"</a>
+                                <a href=routes::webhooks(tenant, "")>"Webhooks"</a>
+                                <a href=routes::events(tenant, "")>"Events"</a>
+                                <a href=routes::event_types(tenant)>"Event types"</a>
                             }
                         })
                 }}
@@ -154,7 +155,8 @@ fn link_confirmation(client: ApiClient, path: &str, token: String) -> Confirmati
         question: Question {
             title: "Sign in with this link's token?".to_owned(),
             message: format!(
-                "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
+                "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant \
+                    {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
             ),
             confirm_label: "Use the link's token".to_owned(),
         },

@@ -5,12 +5,12 @@ use leptos::task::spawn_local;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use webhooks_api::TenantLocator;
 
-use crate::api::{use_api, ApiClient, ApiError};
-use crate::components::field::{CheckField, SelectField, TextField};
-use crate::components::toast::use_toasts;
-use crate::config::{normalize_base_url, origin_of, use_config};
-use crate::routes::{self, tenant_in_path};
-use crate::session::{self, Connection};
+use crate::api::config::{normalize_base_url, origin_of, use_config};
+use crate::api::session::{self, Connection};
+use crate::api::{calls, use_api, ApiClient, ApiError};
+use crate::shared::routes::{self, tenant_in_path};
+use crate::widgets::field::{CheckField, SelectField, TextField};
+use crate::widgets::toast::use_toasts;
 
 /// What the form holds once every field is valid.
 #[derive(Clone)]
@@ -29,7 +29,7 @@ enum Outcome {
 /// Calls the list endpoint with `count=1` using `checked`, without saving anything.
 async fn try_connection(checked: Checked) -> Result<(), ApiError> {
     let probe = ApiClient::new(Some(checked.connection));
-    probe.list_webhooks(checked.tenant, &[("count", "1".to_owned())]).await.map(|_| ())
+    probe.run(calls::list_webhooks(checked.tenant, vec![("count", "1".to_owned())])).await.map(drop)
 }
 
 /// The connection form: base URL (or a configured environment), token, tenant.
@@ -68,7 +68,8 @@ pub fn ConnectPage() -> impl IntoView {
                 Ok(url)
             } else {
                 Err(format!(
-                    "this dashboard may only call the origins listed in its config.json (its Content-Security-Policy allows no other): ask its operator to add {}",
+                    "this dashboard may only call the origins listed in its config.json (its Content-Security-Policy allows \
+                        no other): ask its operator to add {}",
                     origin_of(&url)
                 ))
             }

@@ -3,26 +3,23 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use webhooks_api::{paths, EventResponse};
+use webhooks_api::EventResponse;
 
-use crate::api::{decode, use_api, ApiError, Prefetch};
-use crate::components::event_view::{EventData, ReceivingWebhooks, RequestEvents};
-use crate::components::Loaded;
-use crate::routes::{self, route_tenant, route_tenant_and_locator};
+use crate::api::{calls, use_api, ApiError, Prefetch};
+use crate::events::view::{EventData, ReceivingWebhooks, RequestEvents};
+use crate::shared::routes::{self, locator_param, use_tenant};
+use crate::widgets::Loaded;
 
 /// The event of the route: fetched as soon as the route is chosen, beside the page's
 /// chunk.
 #[derive(Clone, Copy)]
-pub struct EventPageData(Prefetch);
+pub struct EventPageData(Prefetch<EventResponse>);
 
 impl EventPageData {
     /// Starts fetching the event of the route.
     pub fn load() -> Self {
-        let params = use_params_map();
-        Self(Prefetch::start(move || {
-            let (tenant, event) = params.with(route_tenant_and_locator)?;
-            Ok(Some((paths::event(&tenant, &event), Vec::new())))
-        }))
+        let (tenant, params) = (use_tenant(), use_params_map());
+        Self(Prefetch::start(move || Ok(Some(calls::fetch_event(tenant.get()?, params.with(locator_param)?)))))
     }
 }
 
@@ -31,15 +28,14 @@ impl EventPageData {
 #[component]
 pub fn EventPage(data: EventPageData) -> impl IntoView {
     let client = use_api();
-    let params = use_params_map();
-    let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
+    let tenant = use_tenant();
     let event = data.0;
     // The event's body, or `None` on an EC without the Events API (a 404 here, and on the list).
     let fetched = LocalResource::new(move || {
-        let tenant = params.with(route_tenant);
+        let tenant = tenant.get();
         async move {
             let tenant = tenant?;
-            match event.body().await {
+            match event.value().await {
                 Err(ApiError::NotFound(_)) if client.lacks_events_api(tenant).await => Ok((tenant, None)),
                 other => Ok((tenant, Some(other?))),
             }
@@ -49,8 +45,7 @@ pub fn EventPage(data: EventPageData) -> impl IntoView {
         Suspend::new(async move {
             let (tenant, fetched) = fetched.await?;
             match fetched {
-                Some(body) => {
-                    let event: EventResponse = decode(&body)?;
+                Some(event) => {
                     let (kind, request, current) = (event.kind.clone(), event.request_id, event.locator);
                     Ok(view! {
                         <h1>"Event " <span class="chip">{kind.clone()}</span></h1>
@@ -86,7 +81,7 @@ pub fn EventPage(data: EventPageData) -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || routes::events(tenant(), "")>"← Events"</a>
+                <a href=move || tenant.link(|tenant| routes::events(tenant, ""))>"← Events"</a>
             </p>
             <Loaded what="the event" heading="Event" retry=move || event.refetch()>
                 {body}

@@ -7,7 +7,7 @@ use serde_json::Value;
 use webhooks_api::event_data::{data_schema, describe_field};
 use webhooks_api::WebhookResponse;
 
-use crate::list_query::query_string;
+use crate::shared::routes::query_string;
 
 /// Events asked for per page (the API's default).
 pub const EVENTS_PAGE_SIZE: u32 = 100;

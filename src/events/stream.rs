@@ -9,21 +9,24 @@ use std::time::Duration;
 use gloo_timers::future::sleep;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::params::ParamsMap;
 use leptos_router::NavigateOptions;
 use webhooks_api::catalog::event_type_groups;
-use webhooks_api::{paths, EventResponse, EventStreamResponse, Locator, TenantLocator};
+use webhooks_api::{EventResponse, EventStreamResponse, Locator, TenantLocator};
 
-use crate::api::{decode, use_api, ApiClient, ApiError, Fetched, Prefetch};
-use crate::components::field::{OptionGroup, SelectField, TextField};
-use crate::components::Loaded;
-use crate::events_query::{
+use crate::api::calls::{self, Query};
+use crate::api::{use_api, ApiClient, ApiError, Prefetch};
+use crate::events::query::{
     chart, reconnect_delay, summarize_data, Chart, EventsView, Preset, TailStatus, TimeWindow, CUSTOM_WINDOW,
     EVENTS_PAGE_SIZE, TAIL_INTERVAL_SECONDS,
 };
-use crate::format::{absolute_time, from_local_input, iso_time, local_input_value, now_ms, parse_time_ms, time_ago};
-use crate::routes::{self, route_locator, route_tenant};
+use crate::shared::format::{
+    absolute_time, from_local_input, iso_time, local_input_value, now_ms, parse_time_ms, time_ago,
+};
+use crate::shared::routes::{self, use_tenant};
+use crate::widgets::field::{OptionGroup, SelectField, TextField};
+use crate::widgets::Loaded;
 
 /// How many characters of an event's data its row shows.
 const SUMMARY_CHARS: usize = 120;
@@ -34,7 +37,7 @@ struct Stream {
     tenant: TenantLocator,
     view: EventsView,
     /// The first page's query: every later page repeats it, with the token.
-    query: Vec<(&'static str, String)>,
+    query: Query,
     page: EventStreamResponse,
 }
 
@@ -68,7 +71,7 @@ async fn next_page(
 ) -> Result<EventStreamResponse, ApiError> {
     let mut query = query.to_vec();
     query.push(("pagingToken", token));
-    client.list_events(tenant, &query).await
+    client.run(calls::list_events(tenant, query)).await
 }
 
 /// Whether the page is hidden (another tab, a minimised window).
@@ -79,7 +82,7 @@ fn page_hidden() -> bool {
 /// The first page of the view in the URL: fetched as soon as the route is chosen, beside
 /// the page's chunk, and again when the view changes.
 #[derive(Clone, Copy)]
-pub struct EventsData(Prefetch);
+pub struct EventsData(Prefetch<EventStreamResponse>);
 
 /// The view in the URL.
 fn view_in(query: Memo<ParamsMap>) -> EventsView {
@@ -89,22 +92,22 @@ fn view_in(query: Memo<ParamsMap>) -> EventsView {
 impl EventsData {
     /// Starts fetching the first page of the view in the URL.
     pub fn load() -> Self {
-        let params = use_params_map();
-        let query = use_query_map();
+        let (tenant, query) = (use_tenant(), use_query_map());
         Self(Prefetch::start(move || {
-            let tenant: TenantLocator = params.with(route_tenant)?;
-            Ok(Some((paths::events_list(&tenant), view_in(query).api_query(now_ms(), iso_time))))
+            Ok(Some(calls::list_events(tenant.get()?, view_in(query).api_query(now_ms(), iso_time))))
         }))
     }
 }
 
 /// Reads the first page of `view`, or what the API said instead of it.
-async fn first_page(first: Prefetch, tenant: TenantLocator, view: EventsView) -> Result<FirstPage, ApiError> {
-    match first.fetched().await {
-        Ok(fetched) => {
-            let Fetched { query, body } = fetched.unwrap_or_default();
-            Ok(FirstPage::Loaded(Box::new(Stream { tenant, view, query, page: decode(&body)? })))
-        }
+async fn first_page(
+    first: Prefetch<EventStreamResponse>,
+    tenant: TenantLocator,
+    view: EventsView,
+) -> Result<FirstPage, ApiError> {
+    match first.answer().await {
+        Ok(Some((page, query))) => Ok(FirstPage::Loaded(Box::new(Stream { tenant, view, query, page }))),
+        Ok(None) => Err(ApiError::NotFound("no events were asked for".to_owned())),
         Err(ApiError::NotFound(_)) => Ok(FirstPage::NoEventsApi),
         Err(ApiError::BadRequest { message, field_errors }) if !field_errors.is_empty() => {
             Ok(FirstPage::Refused(field_errors.into_iter().chain([(String::new(), message)]).collect()))
@@ -116,28 +119,30 @@ async fn first_page(first: Prefetch, tenant: TenantLocator, view: EventsView) ->
 /// The Events page: filters, then the stream (its first page fetched by `data`).
 #[component]
 pub fn EventsPage(data: EventsData) -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
-    let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
+    let tenant = use_tenant();
     let view = Memo::new(move |_| view_in(query));
     let first = data.0;
     let show = Callback::new(move |next: EventsView| {
-        navigate(&routes::events(tenant(), &next.to_query()), NavigateOptions { scroll: false, ..Default::default() });
+        let path = tenant.link(|tenant| routes::events(tenant, &next.to_query()));
+        navigate(&path, NavigateOptions { scroll: false, ..Default::default() });
     });
     let body = move || {
         Suspend::new(async move {
-            let tenant: TenantLocator = route_locator(&tenant())?;
+            let tenant = tenant.get_untracked()?;
             first_page(first, tenant, view.get_untracked()).await.map(|first| match first {
                 FirstPage::Loaded(stream) => view! { <EventStream stream=*stream /> }.into_any(),
                 FirstPage::NoEventsApi => view! {
                     <p class="notice" role="note" data-testid="no-events-api">
-                        "This EC API has no Events API (its events list answers 404), so events cannot be shown here. Webhooks and their diverted events work as usual."
+                        "This EC API has no Events API (its events list answers 404), so events cannot be shown here. \
+                            Webhooks and their diverted events work as usual."
                     </p>
                 }
-                    .into_any(),
+                .into_any(),
                 FirstPage::Refused(reasons) => {
-                    let (fields, message): (Vec<_>, Vec<_>) = reasons.into_iter().partition(|(field, _)| !field.is_empty());
+                    let (fields, message): (Vec<_>, Vec<_>) =
+                        reasons.into_iter().partition(|(field, _)| !field.is_empty());
                     let said = message.into_iter().map(|(_, m)| m).collect::<String>();
                     view! {
                         <div class="error-panel" role="alert" data-testid="events-refused">
@@ -158,7 +163,7 @@ pub fn EventsPage(data: EventsData) -> impl IntoView {
                             </ul>
                         </div>
                     }
-                        .into_any()
+                    .into_any()
                 }
             })
         })
@@ -167,7 +172,7 @@ pub fn EventsPage(data: EventsData) -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Events"</h1>
-                <a class="button" href=move || routes::event_types(tenant())>
+                <a class="button" href=move || tenant.link(routes::event_types)>
                     "Event types"
                 </a>
             </div>
@@ -506,7 +511,7 @@ fn EventsChart(chart: Chart) -> impl IntoView {
     let tallest = chart.max_total().max(1) as f64;
     let slot = WIDTH / chart.buckets.len() as f64;
     let bucket_ms = chart.buckets.get(1).zip(chart.buckets.first()).map_or(0.0, |(b, a)| b.start_ms - a.start_ms);
-    let per = crate::form_model::duration_words(bucket_ms as i64);
+    let per = crate::shared::format::duration_words(bucket_ms as i64);
     let caption =
         format!("{} loaded event{} per {per}, by service", chart.counted, if chart.counted == 1 { "" } else { "s" });
     let totals: Vec<usize> =

@@ -5,19 +5,17 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use webhooks_api::catalog::{event_type_groups, EventTypeGroup};
 use webhooks_api::event_data::{data_schema, describe_field};
-use webhooks_api::{paths, TenantLocator, WebhookList, WebhookResponse};
+use webhooks_api::{TenantLocator, WebhookList, WebhookResponse};
 
-use crate::api::{decode, use_api, whole_page_query, ApiClient, ApiError, Prefetch};
-use crate::components::event_type_picker::filter_groups;
-use crate::components::field::TextField;
-use crate::components::Loaded;
-use crate::events_query::{receivers, EventsView};
-use crate::list_query::ListView;
-use crate::routes::{self, route_tenant};
-use crate::status::WebhookStatus;
+use crate::api::{calls, use_api, whole_page_query, ApiClient, ApiError, Prefetch};
+use crate::events::query::{receivers, EventsView};
+use crate::shared::routes::{self, use_tenant};
+use crate::shared::status::WebhookStatus;
+use crate::widgets::event_type_picker::filter_groups;
+use crate::widgets::field::TextField;
+use crate::widgets::Loaded;
 
 /// The most webhooks read to count receivers (10 pages of 1,000).
 const COUNTED_WEBHOOKS: usize = 10_000;
@@ -36,23 +34,24 @@ enum Webhooks {
 /// The tenant's first page of webhooks: fetched as soon as the route is chosen, beside the
 /// page's chunk (the page reads the rest, if there is more).
 #[derive(Clone, Copy)]
-pub struct EventTypesData(Prefetch);
+pub struct EventTypesData(Prefetch<WebhookList>);
 
 impl EventTypesData {
     /// Starts fetching the first page of the tenant's webhooks.
     pub fn load() -> Self {
-        let params = use_params_map();
-        Self(Prefetch::start(move || {
-            let tenant: TenantLocator = params.with(route_tenant)?;
-            Ok(Some((paths::list_webhooks(&tenant), whole_page_query(0))))
-        }))
+        let tenant = use_tenant();
+        Self(Prefetch::start(move || Ok(Some(calls::list_webhooks(tenant.get()?, whole_page_query(0))))))
     }
 }
 
 /// The tenant's webhooks after `first` (their first page), or why they cannot be read.
-async fn read_webhooks(client: ApiClient, first: Prefetch, tenant: TenantLocator) -> Result<Webhooks, ApiError> {
-    let loaded = match first.body().await {
-        Ok(body) => decode::<WebhookList>(&body)?.0,
+async fn read_webhooks(
+    client: ApiClient,
+    first: Prefetch<WebhookList>,
+    tenant: TenantLocator,
+) -> Result<Webhooks, ApiError> {
+    let loaded = match first.value().await {
+        Ok(list) => list.0,
         Err(error @ ApiError::Forbidden { .. }) => return Ok(Webhooks::NotAllowed(error.to_string())),
         Err(error) => return Err(error),
     };
@@ -63,11 +62,11 @@ async fn read_webhooks(client: ApiClient, first: Prefetch, tenant: TenantLocator
 /// The catalog with the tenant's receivers (their first page fetched by `data`).
 #[component]
 pub fn EventTypesPage(data: EventTypesData) -> impl IntoView {
-    let params = use_params_map();
+    let tenant = use_tenant();
     let first = data.0;
     let client = use_api();
     let loaded = LocalResource::new(move || {
-        let tenant = params.with(route_tenant);
+        let tenant = tenant.get();
         async move {
             let tenant = tenant?;
             Ok::<_, ApiError>((tenant, read_webhooks(client, first, tenant).await?))
@@ -233,8 +232,7 @@ fn TypeRow(
     let fields = data_schema(&kind).map(|schema| schema.fields).unwrap_or_default();
     let received = receivers.as_deref().map(any_enabled);
     let recent = routes::events(tenant, &EventsView::recent(&kind).to_query());
-    let all_receivers =
-        routes::webhooks(tenant, &ListView { event_types: vec![kind.clone()], ..ListView::default() }.to_query());
+    let all_receivers = routes::webhooks_of_type(tenant, &kind);
     view! {
         <tr data-testid="event-type-row" class:unreceived=received == Some(false)>
             <th scope="row">

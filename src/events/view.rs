@@ -4,13 +4,15 @@
 use leptos::prelude::*;
 use webhooks_api::{EventResponse, Locator, TenantLocator};
 
-use crate::api::{use_api, ApiError, EVENTS_READ};
-use crate::components::toast::CopyButton;
-use crate::components::Loaded;
-use crate::events_query::{data_fields, EventsView};
-use crate::format::{absolute_time, pretty_json, time_ago};
-use crate::routes;
-use crate::status::WebhookStatus;
+use webhooks_api::permissions::EVENTS_READ;
+
+use crate::api::{calls, use_api, ApiError};
+use crate::events::query::{data_fields, EventsView};
+use crate::shared::format::{absolute_time, pretty_json, time_ago};
+use crate::shared::routes;
+use crate::shared::status::WebhookStatus;
+use crate::widgets::toast::CopyButton;
+use crate::widgets::Loaded;
 
 /// An event's identity, its `data` field by field (with each field's meaning where EC's
 /// schema of the type names it) and as indented JSON with a copy button.
@@ -91,7 +93,7 @@ pub fn EventData(tenant: TenantLocator, event: EventResponse) -> impl IntoView {
 #[component]
 pub fn RequestEvents(tenant: TenantLocator, request: Locator, current: Locator) -> impl IntoView {
     let client = use_api();
-    let events = LocalResource::new(move || async move { client.request_events(tenant, request).await });
+    let events = LocalResource::new(move || async move { client.run(calls::request_events(tenant, request)).await });
     let list = move || {
         Suspend::new(async move {
             events.await.map(|events| {
@@ -136,8 +138,8 @@ pub fn ReceivingWebhooks(tenant: TenantLocator, #[prop(into)] event_type: String
     let client = use_api();
     let kind = event_type.clone();
     let webhooks = LocalResource::new(move || {
-        let query = [("eventTypes", kind.clone()), ("count", "100".to_owned())];
-        async move { client.list_webhooks(tenant, &query).await }
+        let query = vec![("eventTypes", kind.clone()), ("count", "100".to_owned())];
+        async move { client.run(calls::list_webhooks(tenant, query)).await.map(|list| list.0) }
     });
     let list = move || {
         Suspend::new(async move {
@@ -194,7 +196,7 @@ enum Payload {
 pub fn DivertedEventPayload(tenant: TenantLocator, event: Locator) -> impl IntoView {
     let client = use_api();
     let payload = LocalResource::new(move || async move {
-        match client.fetch_event(tenant, event).await {
+        match client.run(calls::fetch_event(tenant, event)).await {
             Ok(found) => Ok(Payload::Found(Box::new(found))),
             Err(ApiError::Forbidden { permission: Some(permission), .. }) if permission == EVENTS_READ => {
                 Ok(Payload::NotAllowed)
@@ -217,26 +219,23 @@ pub fn DivertedEventPayload(tenant: TenantLocator, event: Locator) -> impl IntoV
                             <RequestEvents tenant request current />
                         </section>
                     }
-                        .into_any()
+                    .into_any()
                 }
-                Payload::NotAllowed => {
-                    view! {
-                        <p class="notice" role="note" data-testid="payload-note">
-                            {format!(
-                                "The event's data is not shown: your token lacks the permission {EVENTS_READ}. Ask an administrator for a token that has it.",
-                            )}
-                        </p>
-                    }
-                        .into_any()
+                Payload::NotAllowed => view! {
+                    <p class="notice" role="note" data-testid="payload-note">
+                        {format!(
+                            "The event's data is not shown: your token lacks the permission {EVENTS_READ}. Ask an \
+                                administrator for a token that has it.",
+                        )}
+                    </p>
                 }
-                Payload::Gone => {
-                    view! {
-                        <p class="notice" role="note" data-testid="payload-note">
-                            "EC no longer keeps this event (events are kept for a limited time): only the failure is left."
-                        </p>
-                    }
-                        .into_any()
+                .into_any(),
+                Payload::Gone => view! {
+                    <p class="notice" role="note" data-testid="payload-note">
+                        "EC no longer keeps this event (events are kept for a limited time): only the failure is left."
+                    </p>
                 }
+                .into_any(),
                 Payload::NoEventsApi => ().into_any(),
             })
         })

@@ -108,6 +108,21 @@ pub fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// A duration in milliseconds, read the short way: "500 ms", "1 s", "1.5 s", "2 min", "1 h", "1 day".
+pub fn duration_words(ms: i64) -> String {
+    const UNITS: [(i64, &str); 4] = [(86_400_000, "day"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")];
+    for (size, unit) in UNITS {
+        if ms >= size {
+            let whole = ms / size;
+            let tenths = (ms % size) * 10 / size;
+            let amount = if tenths == 0 { whole.to_string() } else { format!("{whole}.{tenths}") };
+            let plural = if unit == "day" && amount != "1" { "s" } else { "" };
+            return format!("{amount} {unit}{plural}");
+        }
+    }
+    format!("{ms} ms")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,5 +161,14 @@ mod tests {
             security: Default::default(),
         });
         assert_eq!(failure_summary(&policy), "no retry, divert, suspend, alert");
+    }
+
+    #[test]
+    fn durations_the_short_way() {
+        assert_eq!(duration_words(250), "250 ms");
+        assert_eq!(duration_words(120_000), "2 min");
+        assert_eq!(duration_words(5_400_000), "1.5 h");
+        assert_eq!(duration_words(86_400_000), "1 day");
+        assert_eq!(duration_words(172_800_000), "2 days");
     }
 }

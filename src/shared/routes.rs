@@ -1,13 +1,75 @@
 //! Every path of the console in one place: the links and redirects (the route patterns
-//! themselves are `lib.rs`'s `<Routes>`), and the reading of a route's parameters.
+//! themselves are each feature's `…Routes`, assembled by `app`), and the reading of a
+//! route's parameters: the tenant once for every page ([`Tenant`]), a locator.
 
 use std::fmt::Display;
 
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use leptos_router::params::ParamsMap;
 use webhooks_api::{Locator, LocatorError, TenantLocator};
 
 use crate::api::ApiError;
-use crate::list_query::DetailTab;
+
+/// `?k=v&…` for `pairs` (values percent-encoded), or nothing when there are none.
+pub fn query_string(pairs: &[(&str, String)]) -> String {
+    if pairs.is_empty() {
+        return String::new();
+    }
+    let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
+    format!("?{}", encoded.join("&"))
+}
+
+/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
+fn encode(value: &str) -> String {
+    value
+        .bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b',' => (byte as char).to_string(),
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// The sections of a webhook's detail page (`?tab=`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum DetailTab {
+    /// Every field, grouped as in the form.
+    #[default]
+    Overview,
+    /// The diverted events, with `?page=`.
+    Diverted,
+    /// The webhook as the API returned it.
+    Json,
+}
+
+impl DetailTab {
+    /// Every tab, in the order shown.
+    pub const ALL: [Self; 3] = [Self::Overview, Self::Diverted, Self::Json];
+
+    /// Its value in the URL.
+    pub fn key(self) -> &'static str {
+        match self {
+            Self::Overview => "overview",
+            Self::Diverted => "diverted",
+            Self::Json => "json",
+        }
+    }
+
+    /// Its label.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Overview => "Overview",
+            Self::Diverted => "Diverted events",
+            Self::Json => "Raw JSON",
+        }
+    }
+
+    /// The tab named in the URL; the overview for anything else.
+    pub fn from_key(key: Option<String>) -> Self {
+        Self::ALL.into_iter().find(|tab| key.as_deref() == Some(tab.key())).unwrap_or_default()
+    }
+}
 
 /// The start page: the last tenant, or the connection page.
 pub const HOME: &str = "/";
@@ -23,6 +85,14 @@ pub fn connect_then(next: &str) -> String {
 /// A tenant's webhook list, with `query` (`""`, or `?…` from `ListView::to_query`).
 pub fn webhooks(tenant: impl Display, query: &str) -> String {
     format!("/tenants/{tenant}/webhooks{query}")
+}
+
+/// The list's URL parameter of the event types it is filtered by (comma-separated).
+pub const TYPES_PARAM: &str = "types";
+
+/// A tenant's webhook list, filtered to those that receive `event_type`.
+pub fn webhooks_of_type(tenant: impl Display, event_type: &str) -> String {
+    webhooks(tenant, &query_string(&[(TYPES_PARAM, event_type.to_owned())]))
 }
 
 /// The form for a new webhook.
@@ -76,14 +146,55 @@ pub fn route_locator<T: std::str::FromStr<Err = LocatorError>>(text: &str) -> Re
     text.parse().map_err(|error: LocatorError| ApiError::NotFound(error.to_string()))
 }
 
-/// The tenant of a `/tenants/:tenant/…` route.
-pub fn route_tenant(params: &ParamsMap) -> Result<TenantLocator, ApiError> {
-    route_locator(&params.get("tenant").unwrap_or_default())
+/// The locator (a webhook's, an event's) of a `/tenants/:tenant/…/:locator…` route.
+pub fn locator_param(params: &ParamsMap) -> Result<Locator, ApiError> {
+    route_locator(&params.get("locator").unwrap_or_default())
 }
 
-/// The tenant and the locator (a webhook's, an event's) of a `/tenants/:tenant/…/:locator…` route.
-pub fn route_tenant_and_locator(params: &ParamsMap) -> Result<(TenantLocator, Locator), ApiError> {
-    Ok((route_tenant(params)?, route_locator(&params.get("locator").unwrap_or_default())?))
+/// The tenant of the `/tenants/:tenant/…` routes: read from the address and checked here,
+/// once, for the app's parent route and every page below it (as context, [`use_tenant`]).
+/// A malformed tenant reads as "not found".
+#[derive(Clone, Copy)]
+pub struct Tenant(Memo<Result<TenantLocator, ApiError>>);
+
+impl Tenant {
+    /// Follows the address's tenant; provided once by the app, inside the router.
+    pub fn provide() {
+        let location = use_location();
+        let tenant = Memo::new(move |_| {
+            location.pathname.with(|path| match tenant_in_path(path) {
+                Some(text) => route_locator(text),
+                None => Err(ApiError::NotFound("this page belongs to no tenant".to_owned())),
+            })
+        });
+        provide_context(Self(tenant));
+    }
+
+    /// The tenant (tracked: a page that reads it follows a change of tenant).
+    pub fn get(self) -> Result<TenantLocator, ApiError> {
+        self.0.get()
+    }
+
+    /// The tenant, untracked.
+    pub fn get_untracked(self) -> Result<TenantLocator, ApiError> {
+        self.0.get_untracked()
+    }
+
+    /// A link made for the tenant by `make` (tracked; empty while the address names none).
+    pub fn link(self, make: impl Fn(TenantLocator) -> String) -> String {
+        self.0.with(|tenant| tenant.as_ref().map(|tenant| make(*tenant)).unwrap_or_default())
+    }
+
+    /// Whether the address names a well-formed tenant (tracked; changes only with that).
+    pub fn is_valid(self) -> Memo<bool> {
+        let tenant = self.0;
+        Memo::new(move |_| tenant.with(Result::is_ok))
+    }
+}
+
+/// The tenant of the page, as the app read it from the address.
+pub fn use_tenant() -> Tenant {
+    expect_context()
 }
 
 #[cfg(test)]
@@ -114,6 +225,15 @@ mod tests {
         assert_eq!(events(tenant, "?window=24h"), format!("/tenants/{TENANT}/events?window=24h"));
         assert_eq!(event(tenant, locator), format!("/tenants/{TENANT}/events/{WEBHOOK}"));
         assert_eq!(event_types(tenant), format!("/tenants/{TENANT}/event-types"));
+    }
+
+    #[test]
+    fn detail_tabs_from_the_url() {
+        for tab in DetailTab::ALL {
+            assert_eq!(DetailTab::from_key(Some(tab.key().to_owned())), tab);
+        }
+        assert_eq!(DetailTab::from_key(None), DetailTab::Overview);
+        assert_eq!(DetailTab::from_key(Some("nope".into())), DetailTab::Overview);
     }
 
     #[test]

@@ -4,22 +4,24 @@
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
-use webhooks_api::{paths, EndpointResponse, TenantLocator, WebhookResponse};
+use webhooks_api::permissions::WEBHOOKS_WRITE;
+use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
 
-use crate::api::{decode, use_api, ApiError, Prefetch, WEBHOOKS_WRITE, WHOLE_PAGE};
-use crate::components::actions::{ActionButton, ActionHost, RowAction};
-use crate::components::confirm::ConfirmDialog;
-use crate::components::diverted_events::DivertedEvents;
-use crate::components::field::RevealToggle;
-use crate::components::toast::{use_toasts, CopyButton};
-use crate::components::Loaded;
-use crate::form_model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
-use crate::format::{absolute_time, pretty_json, time_ago};
-use crate::health::warnings;
-use crate::lazy::preload_pages;
-use crate::list_query::{page_number, DetailTab};
-use crate::routes::{self, route_tenant_and_locator};
-use crate::status::WebhookStatus;
+use super::diverted::DivertedEvents;
+use super::form::model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
+use crate::api::{calls, use_api, ApiError, Prefetch, WHOLE_PAGE};
+use crate::shared::format::{absolute_time, pretty_json, time_ago};
+use crate::shared::routes::DetailTab;
+use crate::shared::routes::{self, locator_param, use_tenant};
+use crate::shared::status::WebhookStatus;
+use crate::webhooks::health::warnings;
+use crate::webhooks::query::page_number;
+use crate::widgets::actions::{ActionButton, ActionHost, RowAction};
+use crate::widgets::confirm::ConfirmDialog;
+use crate::widgets::field::RevealToggle;
+use crate::widgets::lazy::use_preloader;
+use crate::widgets::toast::{use_toasts, CopyButton};
+use crate::widgets::Loaded;
 
 /// The banner counts diverted events with one request of this many (the API's largest page).
 const COUNTED_DIVERTED: usize = WHOLE_PAGE;
@@ -27,29 +29,25 @@ const COUNTED_DIVERTED: usize = WHOLE_PAGE;
 /// The webhook of the route: fetched as soon as the route is chosen, beside the page's
 /// chunk.
 #[derive(Clone, Copy)]
-pub struct WebhookDetailData(Prefetch);
+pub struct WebhookDetailData(Prefetch<WebhookResponse>);
 
 impl WebhookDetailData {
     /// Starts fetching the webhook of the route.
     pub fn load() -> Self {
-        let params = use_params_map();
-        Self(Prefetch::start(move || {
-            let (tenant, locator) = params.with(route_tenant_and_locator)?;
-            Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
-        }))
+        let (tenant, params) = (use_tenant(), use_params_map());
+        Self(Prefetch::start(move || Ok(Some(calls::fetch_webhook(tenant.get()?, params.with(locator_param)?)))))
     }
 }
 
 /// Shows one webhook (fetched by `data`) and the chosen tab.
 #[component]
 pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
-    let params = use_params_map();
+    let tenant = use_tenant();
     let webhook = data.0;
     let body = move || {
         Suspend::new(async move {
-            let raw = webhook.body().await?;
-            let (tenant, _) = params.with_untracked(route_tenant_and_locator)?;
-            let webhook_now: WebhookResponse = decode(&raw)?;
+            let (webhook_now, raw) = webhook.value_and_body().await?;
+            let tenant = tenant.get_untracked()?;
             Ok::<_, ApiError>(
                 view! { <WebhookDetail tenant webhook=webhook_now raw reload=Callback::new(move |()| webhook.refetch()) /> },
             )
@@ -58,9 +56,7 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || {
-                    params.with(|p| routes::webhooks(p.get("tenant").unwrap_or_default(), ""))
-                }>"← All webhooks"</a>
+                <a href=move || tenant.link(|tenant| routes::webhooks(tenant, ""))>"← All webhooks"</a>
             </p>
             <Loaded what="the webhook" heading="Webhook" retry=move || webhook.refetch()>
                 {body}
@@ -73,7 +69,7 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
 #[component]
 fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, reload: Callback<()>) -> impl IntoView {
     // The form and the events pages are one click away.
-    preload_pages();
+    use_preloader()();
     let client = use_api();
     let toasts = use_toasts();
     let navigate = use_navigate();
@@ -87,7 +83,7 @@ fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, r
         if !suspended {
             return Ok(0);
         }
-        client.list_diverted(tenant, locator, 0, COUNTED_DIVERTED).await.map(|events| events.len())
+        client.run(calls::list_diverted(tenant, locator, 0, COUNTED_DIVERTED)).await.map(|events| events.len())
     });
     let confirm = RwSignal::new(None);
     let host = ActionHost { client, toasts, confirm };
@@ -444,7 +440,8 @@ fn VerifyPanel(tagged: bool) -> impl IntoView {
                         }
                     })} ". The signature is " <code>"v1,"</code> " followed by the base64 of HMAC-SHA256 over "
                 <code>"{webhook-id}.{webhook-timestamp}.{body}"</code>
-                ", keyed with the secret's UTF-8 bytes, over the body exactly as received. Refuse a timestamp more than five minutes away from now (a replay)."
+                ", keyed with the secret's UTF-8 bytes, over the body exactly as received. Refuse a timestamp more than five \
+                    minutes away from now (a replay)."
             </p>
             <div class="actions">
                 <CopyButton

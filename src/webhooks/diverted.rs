@@ -6,17 +6,19 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 
-use crate::api::{use_api, ApiClient, ApiError, DIVERTED_DELETE, DIVERTED_RESEND};
-use crate::components::actions::ActionButton;
-use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
-use crate::components::event_view::DivertedEventPayload;
-use crate::components::selection::{
+use webhooks_api::permissions::{DIVERTED_DELETE, DIVERTED_RESEND};
+
+use crate::api::{calls, use_api, ApiClient, ApiError};
+use crate::events::view::DivertedEventPayload;
+use crate::shared::format::{absolute_time, time_ago};
+use crate::webhooks::query::split_page;
+use crate::widgets::actions::ActionButton;
+use crate::widgets::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
+use crate::widgets::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
-use crate::components::toast::{use_toasts, Toasts};
-use crate::components::Loaded;
-use crate::format::{absolute_time, time_ago};
-use crate::list_query::split_page;
+use crate::widgets::toast::{use_toasts, Toasts};
+use crate::widgets::Loaded;
 
 /// Diverted events per page.
 pub const DIVERTED_PAGE_SIZE: u32 = 25;
@@ -46,8 +48,8 @@ impl EventAction {
         event: Locator,
     ) -> Result<(), ApiError> {
         match self {
-            Self::Resend => client.resend_diverted(tenant, webhook, event).await,
-            Self::Delete => client.delete_diverted(tenant, webhook, event).await,
+            Self::Resend => client.run_empty(calls::resend_diverted(tenant, webhook, event)).await,
+            Self::Delete => client.run_empty(calls::delete_diverted(tenant, webhook, event)).await,
         }
     }
 }
@@ -164,7 +166,8 @@ pub fn DivertedEvents(
         let page = page.get();
         async move {
             let offset = (page.saturating_sub(1) * DIVERTED_PAGE_SIZE) as usize;
-            let events = client.list_diverted(tenant, webhook, offset, DIVERTED_PAGE_SIZE as usize + 1).await?;
+            let events =
+                client.run(calls::list_diverted(tenant, webhook, offset, DIVERTED_PAGE_SIZE as usize + 1)).await?;
             Ok::<_, ApiError>(split_page(events, DIVERTED_PAGE_SIZE))
         }
     });
@@ -351,7 +354,9 @@ fn EventDrawer(state: EventsState) -> impl IntoView {
         let open = state.open.get();
         async move {
             match open {
-                Some(event) => state.client.fetch_diverted(state.tenant, state.webhook, event).await.map(Some),
+                Some(event) => {
+                    state.client.run(calls::fetch_diverted(state.tenant, state.webhook, event)).await.map(Some)
+                }
                 None => Ok(None),
             }
         }

@@ -3,27 +3,26 @@
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
-use webhooks_api::{paths, TenantLocator, WebhookDraft, WebhookResponse};
+use webhooks_api::{WebhookDraft, WebhookResponse};
 
-use crate::api::{decode, ApiError, Prefetch};
-use crate::components::webhook_form::{FormMode, WebhookForm};
-use crate::components::Loaded;
-use crate::routes::{self, route_locator, route_tenant, route_tenant_and_locator};
+use super::form::{FormMode, WebhookForm};
+use crate::api::{calls, ApiError, Prefetch};
+use crate::shared::routes::{self, locator_param, route_locator, use_tenant};
+use crate::widgets::Loaded;
 
 /// The webhook the new-webhook form copies (`?from=`), if any: fetched as soon as the
 /// route is chosen, beside the form's chunk.
 #[derive(Clone, Copy)]
-pub struct NewWebhookData(Prefetch);
+pub struct NewWebhookData(Prefetch<WebhookResponse>);
 
 impl NewWebhookData {
     /// Starts fetching the webhook to copy, if the route names one.
     pub fn load() -> Self {
-        let params = use_params_map();
-        let query = use_query_map();
+        let (tenant, query) = (use_tenant(), use_query_map());
         Self(Prefetch::start(move || {
-            let tenant: TenantLocator = params.with(route_tenant)?;
+            let tenant = tenant.get()?;
             match query.with(|q| q.get("from")) {
-                Some(from) => Ok(Some((paths::webhook(&tenant, &route_locator(&from)?), Vec::new()))),
+                Some(from) => Ok(Some(calls::fetch_webhook(tenant, route_locator(&from)?))),
                 None => Ok(None),
             }
         }))
@@ -33,14 +32,14 @@ impl NewWebhookData {
 /// The form for a new webhook, empty or a copy of `?from=`.
 #[component]
 pub fn NewWebhookPage(data: NewWebhookData) -> impl IntoView {
-    let params = use_params_map();
+    let tenant = use_tenant();
     let source = data.0;
     let form = move || {
         Suspend::new(async move {
-            let tenant = params.with_untracked(route_tenant)?;
-            let initial = match source.fetched().await? {
-                Some(fetched) => {
-                    let mut copy = WebhookDraft::from(&decode::<WebhookResponse>(&fetched.body)?);
+            let tenant = tenant.get_untracked()?;
+            let initial = match source.answer().await? {
+                Some((original, _)) => {
+                    let mut copy = WebhookDraft::from(&original);
                     copy.name = format!("{} (copy)", copy.name);
                     copy
                 }
@@ -61,28 +60,25 @@ pub fn NewWebhookPage(data: NewWebhookData) -> impl IntoView {
 
 /// The webhook to edit: fetched as soon as the route is chosen, beside the form's chunk.
 #[derive(Clone, Copy)]
-pub struct EditWebhookData(Prefetch);
+pub struct EditWebhookData(Prefetch<WebhookResponse>);
 
 impl EditWebhookData {
     /// Starts fetching the webhook of the route.
     pub fn load() -> Self {
-        let params = use_params_map();
-        Self(Prefetch::start(move || {
-            let (tenant, locator) = params.with(route_tenant_and_locator)?;
-            Ok(Some((paths::webhook(&tenant, &locator), Vec::new())))
-        }))
+        let (tenant, params) = (use_tenant(), use_params_map());
+        Self(Prefetch::start(move || Ok(Some(calls::fetch_webhook(tenant.get()?, params.with(locator_param)?)))))
     }
 }
 
 /// The form for an existing webhook.
 #[component]
 pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
-    let params = use_params_map();
+    let (tenant, params) = (use_tenant(), use_params_map());
     let loaded = data.0;
     let form = move || {
         Suspend::new(async move {
-            let webhook: WebhookResponse = decode(&loaded.body().await?)?;
-            let (tenant, _) = params.with_untracked(route_tenant_and_locator)?;
+            let webhook = loaded.value().await?;
+            let tenant = tenant.get_untracked()?;
             let initial = WebhookDraft::from(&webhook);
             // The heading follows a saved rename.
             let name = RwSignal::new(webhook.name.clone());
@@ -97,11 +93,7 @@ pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
         <section class="panel">
             <p class="back">
                 <a href=move || {
-                    params
-                        .with(|p| routes::webhook(
-                            p.get("tenant").unwrap_or_default(),
-                            p.get("locator").unwrap_or_default(),
-                        ))
+                    tenant.link(|tenant| routes::webhook(tenant, params.with(|p| p.get("locator").unwrap_or_default())))
                 }>"← Back to the webhook"</a>
             </p>
             <Loaded what="the webhook" heading="Edit webhook" retry=move || loaded.refetch()>

@@ -6,16 +6,18 @@ use std::time::Duration;
 
 use leptos::html::Input;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
-use webhooks_api::{paths, TenantLocator, WebhookList};
+use webhooks_api::TenantLocator;
 
-use crate::api::{decode, ApiError, Prefetch};
-use crate::components::{ErrorPanel, WebhookTable};
-use crate::lazy::filter_types_picker;
-use crate::list_query::{split_page, ListView, StatusFilter, PAGE_SIZES};
-use crate::routes::{self, route_locator, route_tenant};
-use crate::session;
+use super::query::{split_page, ListView, StatusFilter, PAGE_SIZES};
+use super::table::WebhookTable;
+use crate::api::session;
+use crate::api::{calls, ApiError, Prefetch};
+use crate::shared::routes::{self, use_tenant};
+use crate::widgets::event_type_picker::EventTypePicker;
+use crate::widgets::lazy::lazy_view;
+use crate::widgets::ErrorPanel;
 
 /// How long the name filter waits after the last keystroke.
 const NAME_DEBOUNCE: Duration = Duration::from_millis(300);
@@ -23,25 +25,21 @@ const NAME_DEBOUNCE: Duration = Duration::from_millis(300);
 /// The list page: filters, the table, pagination.
 #[component]
 pub fn WebhookListPage() -> impl IntoView {
-    let params = use_params_map();
     let query = use_query_map();
     let navigate = use_navigate();
-    let tenant = move || params.with(|p| p.get("tenant").unwrap_or_default());
+    let tenant = use_tenant();
     let view = Memo::new(move |_| query.with(|q| ListView::from_query(|key| q.get(key))));
     let show = Callback::new(move |(next, replace): (ListView, bool)| {
-        let path = routes::webhooks(tenant(), &next.to_query());
+        let path = tenant.link(|tenant| routes::webhooks(tenant, &next.to_query()));
         navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() });
     });
 
     // The same kind of request as the lazy pages' (one resource type in the first load).
-    let page = Prefetch::start(move || {
-        let tenant: TenantLocator = route_locator(&tenant())?;
-        Ok(Some((paths::list_webhooks(&tenant), view.with(ListView::api_query))))
-    });
+    let page = Prefetch::start(move || Ok(Some(calls::list_webhooks(tenant.get()?, view.with(ListView::api_query)))));
     let body = move || {
         Suspend::new(async move {
-            let rows = decode::<WebhookList>(&page.body().await?)?.0;
-            let tenant: TenantLocator = params.with_untracked(route_tenant)?;
+            let rows = page.value().await?.0;
+            let tenant = tenant.get_untracked()?;
             session::remember_tenant(&tenant.to_string());
             let current = view.get_untracked();
             let (rows, has_next) = split_page(rows, current.page_size);
@@ -53,7 +51,7 @@ pub fn WebhookListPage() -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Webhooks"</h1>
-                <a class="button primary" href=move || routes::new_webhook(tenant())>
+                <a class="button primary" href=move || tenant.link(routes::new_webhook)>
                     "New webhook"
                 </a>
             </div>
@@ -296,3 +294,11 @@ fn SkeletonRows() -> impl IntoView {
         </div>
     }
 }
+
+lazy_view!(
+    /// The filter's event-type picker, in the `event_types` chunk: most visits to the list
+    /// never open that filter.
+    filter_types_picker, filter_types_picker_split, event_types,
+    (selected: Memo<BTreeSet<String>>, on_change: Callback<BTreeSet<String>>) =>
+        view! { <EventTypePicker selected on_change id="filter-types" /> }
+);

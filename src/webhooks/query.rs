@@ -1,6 +1,8 @@
 //! The list's filters and page, as kept in the URL query (so that a view can be
 //! bookmarked, shared, reloaded, and walked with back and forward) and as sent to the API.
 
+use crate::shared::routes::{self, query_string};
+
 /// Page sizes offered.
 pub const PAGE_SIZES: [u32; 3] = [25, 50, 100];
 /// The page size when the URL gives none.
@@ -95,7 +97,7 @@ impl Default for ListView {
 impl ListView {
     /// Reads the URL query (`name`, `status`, `types`, `page`, `size`); bad values fall back to defaults.
     pub fn from_query(get: impl Fn(&str) -> Option<String>) -> Self {
-        let mut event_types: Vec<String> = get("types")
+        let mut event_types: Vec<String> = get(routes::TYPES_PARAM)
             .unwrap_or_default()
             .split(',')
             .map(str::trim)
@@ -126,7 +128,7 @@ impl ListView {
             pairs.push(("status", self.status.key().to_owned()));
         }
         if !self.event_types.is_empty() {
-            pairs.push(("types", self.event_types.join(",")));
+            pairs.push((routes::TYPES_PARAM, self.event_types.join(",")));
         }
         if self.page != 1 {
             pairs.push(("page", self.page.to_string()));
@@ -177,26 +179,6 @@ impl ListView {
     }
 }
 
-/// `?k=v&…` for `pairs` (values percent-encoded), or nothing when there are none.
-pub fn query_string(pairs: &[(&str, String)]) -> String {
-    if pairs.is_empty() {
-        return String::new();
-    }
-    let encoded: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect();
-    format!("?{}", encoded.join("&"))
-}
-
-/// Percent-encodes a query value (RFC 3986 unreserved characters stay).
-fn encode(value: &str) -> String {
-    value
-        .bytes()
-        .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b',' => (byte as char).to_string(),
-            _ => format!("%{byte:02X}"),
-        })
-        .collect()
-}
-
 /// The highest page number a URL may ask for: a page's offset stays far within `u32`
 /// (1,000,000 pages of 100 rows).
 pub const MAX_PAGE: u32 = 1_000_000;
@@ -205,46 +187,6 @@ pub const MAX_PAGE: u32 = 1_000_000;
 /// [`MAX_PAGE`].
 pub fn page_number(text: Option<String>) -> u32 {
     text.and_then(|p| p.parse::<u32>().ok()).filter(|p| *p >= 1).unwrap_or(1).min(MAX_PAGE)
-}
-
-/// The sections of a webhook's detail page (`?tab=`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum DetailTab {
-    /// Every field, grouped as in the form.
-    #[default]
-    Overview,
-    /// The diverted events, with `?page=`.
-    Diverted,
-    /// The webhook as the API returned it.
-    Json,
-}
-
-impl DetailTab {
-    /// Every tab, in the order shown.
-    pub const ALL: [Self; 3] = [Self::Overview, Self::Diverted, Self::Json];
-
-    /// Its value in the URL.
-    pub fn key(self) -> &'static str {
-        match self {
-            Self::Overview => "overview",
-            Self::Diverted => "diverted",
-            Self::Json => "json",
-        }
-    }
-
-    /// Its label.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Overview => "Overview",
-            Self::Diverted => "Diverted events",
-            Self::Json => "Raw JSON",
-        }
-    }
-
-    /// The tab named in the URL; the overview for anything else.
-    pub fn from_key(key: Option<String>) -> Self {
-        Self::ALL.into_iter().find(|tab| key.as_deref() == Some(tab.key())).unwrap_or_default()
-    }
 }
 
 /// Splits an answer to a `count + 1` request: the page, and whether a next page exists.
@@ -290,16 +232,20 @@ mod tests {
     }
 
     #[test]
-    fn detail_tabs_and_pages_from_the_url() {
-        for tab in DetailTab::ALL {
-            assert_eq!(DetailTab::from_key(Some(tab.key().to_owned())), tab);
-        }
-        assert_eq!(DetailTab::from_key(None), DetailTab::Overview);
-        assert_eq!(DetailTab::from_key(Some("nope".into())), DetailTab::Overview);
+    fn pages_from_the_url() {
         assert_eq!(page_number(Some("3".into())), 3);
         assert_eq!(page_number(Some("0".into())), 1);
         assert_eq!(page_number(Some("-2".into())), 1);
         assert_eq!(page_number(None), 1);
+    }
+
+    #[test]
+    fn the_link_to_a_types_webhooks_opens_the_list_filtered_by_it() {
+        let tenant: webhooks_api::TenantLocator = "6f1c7a52-0d3e-4b8a-9d1e-5e2f3a4b5c6d".parse().unwrap();
+        let link = routes::webhooks_of_type(tenant, "billing.invoice.generate");
+        let pairs = decode(link.split_once('?').map(|(_, q)| q).unwrap());
+        let view = ListView::from_query(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()));
+        assert_eq!(view, ListView { event_types: vec!["billing.invoice.generate".into()], ..ListView::default() });
     }
 
     #[test]

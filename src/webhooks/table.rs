@@ -6,18 +6,20 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use webhooks_api::{Locator, TenantLocator, WebhookResponse};
 
-use crate::api::{use_api, ApiClient, WEBHOOKS_WRITE};
-use crate::components::actions::{ActionButton, ActionHost, RowAction};
-use crate::components::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
-use crate::components::selection::{
+use webhooks_api::permissions::WEBHOOKS_WRITE;
+
+use crate::api::{use_api, ApiClient};
+use crate::shared::format::{failure_summary, time_ago, url_parts};
+use crate::shared::routes;
+use crate::shared::status::WebhookStatus;
+use crate::webhooks::health::warnings;
+use crate::widgets::actions::{ActionButton, ActionHost, RowAction};
+use crate::widgets::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
+use crate::widgets::lazy::{lazy_view, use_preloader};
+use crate::widgets::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
-use crate::components::toast::{use_toasts, CopyButton, Toasts};
-use crate::format::{failure_summary, time_ago, url_parts};
-use crate::health::warnings;
-use crate::lazy::{lazy_view, preload_pages};
-use crate::routes;
-use crate::status::WebhookStatus;
+use crate::widgets::toast::{use_toasts, CopyButton, Toasts};
 
 /// How many event types a row shows before "+N".
 const SHOWN_EVENT_TYPES: usize = 3;
@@ -73,6 +75,7 @@ impl TableState {
 /// The table of one page of webhooks.
 #[component]
 pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> impl IntoView {
+    let preload_pages = use_preloader();
     let client = use_api();
     let rows = RwSignal::new(webhooks);
     let state = TableState {

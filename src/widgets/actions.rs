@@ -5,9 +5,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use webhooks_api::{Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse};
 
-use crate::api::{ApiClient, ApiError};
-use crate::components::confirm::{ask_then, Confirmation, Question};
-use crate::components::toast::Toasts;
+use crate::api::{calls, ApiClient, ApiError};
+use crate::widgets::confirm::{ask_then, Confirmation, Question};
+use crate::widgets::toast::Toasts;
 
 /// A change to one webhook that the table (or a bulk action) can make.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,13 +52,13 @@ impl RowAction {
     ) -> Result<Option<WebhookResponse>, ApiError> {
         let enabled = |enabled| UpdateWebhookRequest { enabled: Some(enabled), ..Default::default() };
         match self {
-            Self::Enable => client.update_webhook(tenant, locator, &enabled(true)).await.map(Some),
-            Self::Disable => client.update_webhook(tenant, locator, &enabled(false)).await.map(Some),
+            Self::Enable => client.run(calls::update_webhook(tenant, locator, &enabled(true))).await.map(Some),
+            Self::Disable => client.run(calls::update_webhook(tenant, locator, &enabled(false))).await.map(Some),
             Self::Unsuspend => {
-                client.unsuspend_webhook(tenant, locator).await?;
-                client.fetch_webhook(tenant, locator).await.map(Some)
+                client.run_empty(calls::unsuspend_webhook(tenant, locator)).await?;
+                client.run(calls::fetch_webhook(tenant, locator)).await.map(Some)
             }
-            Self::Delete => client.delete_webhook(tenant, locator).await.map(|()| None),
+            Self::Delete => client.run_empty(calls::delete_webhook(tenant, locator)).await.map(|()| None),
         }
     }
 

@@ -65,7 +65,7 @@ impl<S: Send + Sync + 'static, T: Clone + 'static> Bound<S, T> {
 #[macro_export]
 macro_rules! bind {
     ($root:expr, $($path:tt)+) => {
-        $crate::components::field::Bound::new($root, |root| &root.$($path)+, |root| &mut root.$($path)+)
+        $crate::widgets::field::Bound::new($root, |root| &root.$($path)+, |root| &mut root.$($path)+)
     };
 }
 

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use webhooks_api::Locator;
 
 use crate::api::ApiError;
-use crate::bulk::{run_bulk, BULK_CONCURRENCY};
+use crate::shared::bulk::{run_bulk, BULK_CONCURRENCY};
 
 /// What a finished bulk action did.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,14 +3,14 @@
 
 use leptos::prelude::*;
 
+use super::headers::HeaderEditor;
+use super::model::to_base64url;
 use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
-use crate::components::field::RevealToggle;
-use crate::components::header_editor::HeaderEditor;
-use crate::components::toast::CopyButton;
-use crate::form_model::to_base64url;
-use crate::format::today;
-use crate::health::FormSection;
+use crate::shared::format::today;
+use crate::webhooks::health::FormSection;
+use crate::widgets::field::RevealToggle;
+use crate::widgets::toast::CopyButton;
 
 /// Which endpoint of the webhook a part of the form edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

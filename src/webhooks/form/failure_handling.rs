@@ -5,11 +5,11 @@ use leptos::prelude::*;
 use webhooks_api::FailureHandlingDraft;
 
 use super::endpoint::{EndpointFields, EndpointSlot};
+use super::model::{retry_schedule, FormValues, INTERVAL_UNITS, RETRY_KINDS, TRIGGER_CLASSES};
 use super::{form_state, FormCheck, FormSelect, FormText};
 use crate::bind;
-use crate::components::field::CheckField;
-use crate::form_model::{retry_schedule, FormValues, INTERVAL_UNITS, RETRY_KINDS, TRIGGER_CLASSES};
-use crate::health::FormSection;
+use crate::webhooks::health::FormSection;
+use crate::widgets::field::CheckField;
 
 /// What happens when a delivery fails.
 #[component]

@@ -4,8 +4,8 @@ use leptos::prelude::*;
 
 use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
-use crate::components::event_type_picker::EventTypePicker;
-use crate::health::FormSection;
+use crate::webhooks::health::FormSection;
+use crate::widgets::event_type_picker::EventTypePicker;
 
 /// The name, and whether events are delivered.
 #[component]

@@ -1,10 +1,10 @@
 //! Edits an endpoint's headers: rows of a name and one or more values. Secret values
-//! (see `form_model::is_sensitive_header`) are masked until revealed.
+//! (see `model::is_sensitive_header`) are masked until revealed.
 
 use leptos::prelude::*;
 
-use crate::components::field::{Bound, RevealToggle};
-use crate::form_model::{is_sensitive_header, HeaderRow};
+use super::model::{is_sensitive_header, HeaderRow};
+use crate::widgets::field::{Bound, RevealToggle};
 
 /// The header rows of one endpoint, with presets for the usual `Authorization` forms.
 #[component]

@@ -9,7 +9,10 @@
 mod endpoint;
 mod failure_handling;
 mod general;
+mod headers;
+pub mod model;
 mod review;
+mod unsaved_changes;
 
 use std::collections::BTreeSet;
 use std::str::FromStr;
@@ -17,12 +20,12 @@ use std::str::FromStr;
 use leptos::prelude::*;
 use webhooks_api::{diff, TenantLocator, ValidationErrors, WebhookDraft, WebhookResponse};
 
-use crate::api::{use_api, ApiError};
-use crate::components::field::{Bound, CheckField, SelectField, TextField};
-use crate::components::toast::use_toasts;
-use crate::components::unsaved_changes::guard_unsaved_changes;
-use crate::form_model::FormValues;
-use crate::routes;
+use crate::api::{calls, use_api, ApiError};
+use crate::shared::routes;
+use crate::widgets::field::{Bound, CheckField, SelectField, TextField};
+use crate::widgets::toast::use_toasts;
+use model::FormValues;
+use unsaved_changes::guard_unsaved_changes;
 
 use endpoint::EndpointSection;
 use failure_handling::FailureHandlingSection;
@@ -301,13 +304,13 @@ pub fn WebhookForm(
         async move {
             failure.set(None);
             let result = match original.get_untracked() {
-                None => client.create_webhook(tenant, &current.to_create_request()).await,
-                Some(loaded) => match client.fetch_webhook(tenant, loaded.locator).await {
+                None => client.run(calls::create_webhook(tenant, &current.to_create_request())).await,
+                Some(loaded) => match client.run(calls::fetch_webhook(tenant, loaded.locator)).await {
                     Ok(server) if server != loaded => {
                         conflict.set(Some(server));
                         return;
                     }
-                    Ok(_) => client.update_webhook(tenant, loaded.locator, &diff(&loaded, &current)).await,
+                    Ok(_) => client.run(calls::update_webhook(tenant, loaded.locator, &diff(&loaded, &current))).await,
                     Err(error) => Err(error),
                 },
             };

@@ -2,6 +2,7 @@
 //! to and from a draft), which headers are secret, the retry schedule in words, interval
 //! units, and what a PATCH body will do, in words.
 
+use crate::shared::format::duration_words;
 use webhooks_api::{
     EndpointDraft, FailureHandlingDraft, FailureHandlingResponse, FailureHandlingUpdateRequest, RetryStrategy,
     RetryType, UpdateEndpointRequest, UpdateWebhookRequest, WebhookDraft,
@@ -44,21 +45,6 @@ pub fn mask_secrets(json: &str) -> String {
         }
     }
     webhook.to_string()
-}
-
-/// A duration in milliseconds, read the short way: "500 ms", "1 s", "1.5 s", "2 min", "1 h", "1 day".
-pub fn duration_words(ms: i64) -> String {
-    const UNITS: [(i64, &str); 4] = [(86_400_000, "day"), (3_600_000, "h"), (60_000, "min"), (1_000, "s")];
-    for (size, unit) in UNITS {
-        if ms >= size {
-            let whole = ms / size;
-            let tenths = (ms % size) * 10 / size;
-            let amount = if tenths == 0 { whole.to_string() } else { format!("{whole}.{tenths}") };
-            let plural = if unit == "day" && amount != "1" { "s" } else { "" };
-            return format!("{amount} {unit}{plural}");
-        }
-    }
-    format!("{ms} ms")
 }
 
 /// "retries after 1 s, 2 s, 4 s" (after each failed try, until the attempts run out).
@@ -246,7 +232,12 @@ mod tests {
     fn secrets_are_masked_in_the_raw_json() {
         let raw = json!({
             "name": "n",
-            "endpoint": {"url": "https://e", "headers": {"Authorization": ["Bearer a", "Bearer b"], "X-Env": ["prod"]}, "secret": "whsec_abc", "hmacEnabled": true},
+            "endpoint": {
+                "url": "https://e",
+                "headers": {"Authorization": ["Bearer a", "Bearer b"], "X-Env": ["prod"]},
+                "secret": "whsec_abc",
+                "hmacEnabled": true
+            },
             "failureHandling": {"alertEndpoint": {"url": "https://a", "headers": {"X-Api-Key": ["k"]}, "secret": ""}, "triggers": []}
         })
         .to_string();
@@ -272,11 +263,6 @@ mod tests {
         assert_eq!(retry_schedule(&exponential), "retries after 1 s, 2 s, 4 s");
         let linear = RetryStrategy { kind: RetryType::Linear, interval: 1_500, attempts: 2 };
         assert_eq!(retry_schedule(&linear), "retries after 1.5 s, 1.5 s");
-        assert_eq!(duration_words(250), "250 ms");
-        assert_eq!(duration_words(120_000), "2 min");
-        assert_eq!(duration_words(5_400_000), "1.5 h");
-        assert_eq!(duration_words(86_400_000), "1 day");
-        assert_eq!(duration_words(172_800_000), "2 days");
     }
 
     #[test]
@@ -298,7 +284,12 @@ mod tests {
             "enabled": false,
             "endpoint": {"url": "https://erp.example.com/v2", "removeHeaders": ["X-Env"], "addHeaders": {"X-Env": ["eu"]}},
             "removeFailureHandling": true,
-            "failureHandling": {"removeAlertEndpoint": true, "addTriggers": ["429"], "retryStrategy": {"type": "exponential", "interval": 1000, "attempts": 3}, "divert": true},
+            "failureHandling": {
+                "removeAlertEndpoint": true,
+                "addTriggers": ["429"],
+                "retryStrategy": {"type": "exponential", "interval": 1000, "attempts": 3},
+                "divert": true
+            },
             "addEventTypes": ["claim.fnol.create"],
             "removeEventTypes": ["billing.invoice.settle"]
         }))

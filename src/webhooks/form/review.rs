@@ -3,9 +3,9 @@
 use leptos::prelude::*;
 use webhooks_api::{diff, UpdateWebhookRequest, WebhookDraft, WebhookResponse};
 
-use crate::components::field::RevealToggle;
-use crate::form_model::{describe_update, mask_secrets};
-use crate::format::pretty_json;
+use super::model::{describe_update, mask_secrets};
+use crate::shared::format::pretty_json;
+use crate::widgets::field::RevealToggle;
 
 /// The minimal PATCH body that `diff` computed, in words and as the exact JSON.
 #[component]

@@ -1,0 +1,23 @@
+//! The connection feature: the page where an administrator enters the API's address, a
+//! token and the tenant (`page.rs`). Its route is [`ConnectionRoutes`].
+
+mod page;
+
+use leptos::prelude::*;
+use leptos_router::any_nested_route::IntoAnyNestedRoute;
+use leptos_router::components::Route;
+use leptos_router::{path, Lazy};
+
+use crate::widgets::lazy::lazy_route;
+use page::ConnectPage;
+
+/// The feature's page: `/connect`.
+#[component(transparent)]
+pub fn ConnectionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} /> }.into_inner().into_any_nested_route()
+}
+
+lazy_route!(
+    /// `/connect`, in the `connect` chunk (signed-in administrators rarely open it).
+    ConnectRoute, ConnectPage, connect, connect_view, connect_split
+);
