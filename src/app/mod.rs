@@ -1,26 +1,25 @@
 //! The app shell and the route assembly: [`App`] provides the context every page uses
-//! (the API client, `config.json`, the toasts, the tenant of the address), and assembles
-//! the features' routes, the tenant's pages under one `/tenants/:tenant` parent route.
-//! It also holds the table of the lazy routes' chunks to preload.
+//! (the API client, `config.json`, the toasts, and the tenant of the address, read once
+//! for every page below `/tenants/:tenant`), and assembles the features' routes. It also
+//! holds the table of the lazy routes' chunks to preload.
 
 mod home;
 mod not_found;
 pub mod shell;
 pub mod theme;
 
+use leptos::children::ToChildren;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use leptos_router::components::{Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::components::{Route, RouteChildren, Router, Routes, RoutesProps};
 use leptos_router::{path, LazyRoute};
 
 use crate::api::config::{self, AppConfig};
 use crate::api::{session, ApiClient};
-use crate::connection::ConnectionRoutes;
-use crate::events::{self, EventRoutes};
-use crate::shared::routes::{self, use_tenant, Tenant};
-use crate::webhooks::{self, WebhookRoutes};
-use crate::widgets::lazy::Preloader;
+use crate::shared::routes::{self, Tenant};
+use crate::widgets::lazy::set_preloader;
 use crate::widgets::toast::Toasts;
+use crate::{connection, events, webhooks};
 use home::Home;
 use not_found::NotFound;
 use shell::Shell;
@@ -41,7 +40,7 @@ pub fn App() -> impl IntoView {
     provide_context(client);
     provide_context(config);
     provide_context(toasts);
-    provide_context(Preloader(preload_pages));
+    set_preloader(preload_pages);
     spawn_local(async move {
         match config::load().await {
             Ok(loaded) => config.set(loaded),
@@ -61,36 +60,20 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Frame(offered_token: Option<String>) -> impl IntoView {
     Tenant::provide();
-    view! {
-        <Shell offered_token>
-            <Routes fallback=NotFound>
-                <Route path=path!("/") view=Home />
-                <ConnectionRoutes />
-                <ParentRoute path=path!("/tenants/:tenant") view=TenantPages>
-                    <WebhookRoutes />
-                    <EventRoutes />
-                </ParentRoute>
-            </Routes>
-        </Shell>
-    }
-}
-
-/// The parent of a tenant's pages: they are shown once the address names a well-formed
-/// tenant (which they read with `use_tenant`); anything else is "not found".
-#[component]
-fn TenantPages() -> impl IntoView {
-    let valid = use_tenant().is_valid();
-    view! {
-        <Show when=move || valid.get() fallback=NotFound>
-            <Outlet />
-        </Show>
-    }
+    // The features' route tables side by side: built here rather than in `view!`, which
+    // takes a block among `<Routes>`' children for a view.
+    let children = RouteChildren::to_children(|| {
+        let home = view! { <Route path=path!("/") view=Home /> }.into_inner();
+        (home, connection::routes(), webhooks::routes(), events::routes())
+    });
+    let routes = Routes(RoutesProps::builder().fallback(NotFound).children(children).build());
+    view! { <Shell offered_token>{routes}</Shell> }
 }
 
 /// Fetches, one after the other, the chunks of the pages a user reaches from the list and
 /// from a webhook (its page, the form, the events pages), once per visit, so that opening
 /// one waits for no code. Run at idle time after a page's first paint (the pages call it
-/// through `widgets::lazy::use_preloader`); without the `split` feature there is nothing
+/// through `widgets::lazy::preload_pages`); without the `split` feature there is nothing
 /// to fetch.
 fn preload_pages() {
     use std::sync::atomic::{AtomicBool, Ordering};

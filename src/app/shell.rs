@@ -76,7 +76,7 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
     };
 
     let tenant = use_tenant();
-    let tenant = move || tenant.get().ok();
+    let tenant = move || tenant.text();
     let environment = move || {
         let base_url = client.connection.get().map(|c| c.base_url).unwrap_or_default();
         config.get().environment_name(&base_url)
@@ -100,7 +100,7 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
                         view! {
                             <span class="tenant" data-testid="current-tenant">
                                 "Tenant "
-                                <code>{tenant.to_string()}</code>
+                                <code>{tenant}</code>
                             </span>
                         }
                     })
@@ -110,9 +110,9 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
                     tenant()
                         .map(|tenant| {
                             view! {
-                                <a href=routes::webhooks(tenant, "")>"Webhooks"</a>
-                                <a href=routes::events(tenant, "")>"Events"</a>
-                                <a href=routes::event_types(tenant)>"Event types"</a>
+                                <a href=routes::webhooks(&tenant, "")>"Webhooks"</a>
+                                <a href=routes::events(&tenant, "")>"Events"</a>
+                                <a href=routes::event_types(&tenant)>"Event types"</a>
                             }
                         })
                 }}

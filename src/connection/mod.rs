@@ -1,10 +1,9 @@
 //! The connection feature: the page where an administrator enters the API's address, a
-//! token and the tenant (`page.rs`). Its route is [`ConnectionRoutes`].
+//! token and the tenant (`page.rs`). Its route is [`routes`].
 
 mod page;
 
 use leptos::prelude::*;
-use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::Route;
 use leptos_router::{path, Lazy};
 
@@ -12,9 +11,8 @@ use crate::widgets::lazy::lazy_route;
 use page::ConnectPage;
 
 /// The feature's page: `/connect`.
-#[component(transparent)]
-pub fn ConnectionRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! { <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} /> }.into_inner().into_any_nested_route()
+pub fn routes() -> impl leptos_router::MatchNestedRoutes + Clone {
+    view! { <Route path=path!("/connect") view={Lazy::<ConnectRoute>::new()} /> }.into_inner()
 }
 
 lazy_route!(

@@ -81,7 +81,7 @@ pub fn EventPage(data: EventPageData) -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || tenant.link(|tenant| routes::events(tenant, ""))>"← Events"</a>
+                <a href=move || tenant.link(&|tenant| routes::events(tenant, ""))>"← Events"</a>
             </p>
             <Loaded what="the event" heading="Event" retry=move || event.refetch()>
                 {body}

@@ -1,7 +1,7 @@
 //! The events feature: the stream (`stream.rs`, its window, type and chart `query.rs`),
 //! one event (`event.rs`, and `view.rs`: an event in full, its request's events, the
 //! webhooks that receive its type), and the catalog of event types (`types.rs`). Its
-//! routes are [`EventRoutes`], below the app's `/tenants/:tenant`.
+//! routes are [`routes`], below the app's `/tenants/:tenant`.
 
 mod event;
 pub mod query;
@@ -10,7 +10,6 @@ mod types;
 pub mod view;
 
 use leptos::prelude::*;
-use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::Route;
 use leptos_router::{path, Lazy};
 
@@ -21,15 +20,13 @@ use types::{EventTypesData, EventTypesPage};
 
 /// The feature's pages, below `/tenants/:tenant`: a new page is one file here and one
 /// line below.
-#[component(transparent)]
-pub fn EventRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn routes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("events") view={Lazy::<EventsRoute>::new()} />
-        <Route path=path!("events/:locator") view={Lazy::<EventRoute>::new()} />
-        <Route path=path!("event-types") view={Lazy::<EventTypesRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/events") view={Lazy::<EventsRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/events/:locator") view={Lazy::<EventRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/event-types") view={Lazy::<EventTypesRoute>::new()} />
     }
     .into_inner()
-    .into_any_nested_route()
 }
 
 lazy_route!(

@@ -125,7 +125,7 @@ pub fn EventsPage(data: EventsData) -> impl IntoView {
     let view = Memo::new(move |_| view_in(query));
     let first = data.0;
     let show = Callback::new(move |next: EventsView| {
-        let path = tenant.link(|tenant| routes::events(tenant, &next.to_query()));
+        let path = tenant.link(&|tenant| routes::events(tenant, &next.to_query()));
         navigate(&path, NavigateOptions { scroll: false, ..Default::default() });
     });
     let body = move || {
@@ -172,7 +172,7 @@ pub fn EventsPage(data: EventsData) -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Events"</h1>
-                <a class="button" href=move || tenant.link(routes::event_types)>
+                <a class="button" href=move || tenant.link(&routes::event_types)>
                     "Event types"
                 </a>
             </div>

@@ -152,43 +152,41 @@ pub fn locator_param(params: &ParamsMap) -> Result<Locator, ApiError> {
 }
 
 /// The tenant of the `/tenants/:tenant/…` routes: read from the address and checked here,
-/// once, for the app's parent route and every page below it (as context, [`use_tenant`]).
-/// A malformed tenant reads as "not found".
+/// once, for every page below them (as context, [`use_tenant`]). A malformed tenant reads
+/// as "not found".
 #[derive(Clone, Copy)]
-pub struct Tenant(Memo<Result<TenantLocator, ApiError>>);
+// The tenant's text as it stands in the address, so that it changes only with the tenant
+// (a `Memo<String>`, the type the router's own path already is: no new code for it).
+pub struct Tenant(Memo<String>);
 
 impl Tenant {
     /// Follows the address's tenant; provided once by the app, inside the router.
     pub fn provide() {
         let location = use_location();
-        let tenant = Memo::new(move |_| {
-            location.pathname.with(|path| match tenant_in_path(path) {
-                Some(text) => route_locator(text),
-                None => Err(ApiError::NotFound("this page belongs to no tenant".to_owned())),
-            })
-        });
-        provide_context(Self(tenant));
+        let text =
+            Memo::new(move |_| location.pathname.with(|path| tenant_in_path(path).unwrap_or_default().to_owned()));
+        provide_context(Self(text));
     }
 
-    /// The tenant (tracked: a page that reads it follows a change of tenant).
+    /// The tenant (tracked: a page that reads it follows a change of tenant); a malformed
+    /// one is "not found", which the page's error panel says.
     pub fn get(self) -> Result<TenantLocator, ApiError> {
-        self.0.get()
+        self.0.with(|text| route_locator(text))
     }
 
     /// The tenant, untracked.
     pub fn get_untracked(self) -> Result<TenantLocator, ApiError> {
-        self.0.get_untracked()
+        self.0.with_untracked(|text| route_locator(text))
+    }
+
+    /// The tenant as the address writes it, when it is well-formed (tracked).
+    pub fn text(self) -> Option<String> {
+        self.0.with(|text| self.get().is_ok().then(|| text.clone()))
     }
 
     /// A link made for the tenant by `make` (tracked; empty while the address names none).
-    pub fn link(self, make: impl Fn(TenantLocator) -> String) -> String {
-        self.0.with(|tenant| tenant.as_ref().map(|tenant| make(*tenant)).unwrap_or_default())
-    }
-
-    /// Whether the address names a well-formed tenant (tracked; changes only with that).
-    pub fn is_valid(self) -> Memo<bool> {
-        let tenant = self.0;
-        Memo::new(move |_| tenant.with(Result::is_ok))
+    pub fn link(self, make: &dyn Fn(TenantLocator) -> String) -> String {
+        self.get().map(make).unwrap_or_default()
     }
 }
 

@@ -19,7 +19,7 @@ use crate::webhooks::query::page_number;
 use crate::widgets::actions::{ActionButton, ActionHost, RowAction};
 use crate::widgets::confirm::ConfirmDialog;
 use crate::widgets::field::RevealToggle;
-use crate::widgets::lazy::use_preloader;
+use crate::widgets::lazy::preload_pages;
 use crate::widgets::toast::{use_toasts, CopyButton};
 use crate::widgets::Loaded;
 
@@ -56,7 +56,7 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
     view! {
         <section class="panel">
             <p class="back">
-                <a href=move || tenant.link(|tenant| routes::webhooks(tenant, ""))>"← All webhooks"</a>
+                <a href=move || tenant.link(&|tenant| routes::webhooks(tenant, ""))>"← All webhooks"</a>
             </p>
             <Loaded what="the webhook" heading="Webhook" retry=move || webhook.refetch()>
                 {body}
@@ -69,7 +69,7 @@ pub fn WebhookDetailPage(data: WebhookDetailData) -> impl IntoView {
 #[component]
 fn WebhookDetail(tenant: TenantLocator, webhook: WebhookResponse, raw: String, reload: Callback<()>) -> impl IntoView {
     // The form and the events pages are one click away.
-    use_preloader()();
+    preload_pages();
     let client = use_api();
     let toasts = use_toasts();
     let navigate = use_navigate();

@@ -93,7 +93,8 @@ pub fn EditWebhookPage(data: EditWebhookData) -> impl IntoView {
         <section class="panel">
             <p class="back">
                 <a href=move || {
-                    tenant.link(|tenant| routes::webhook(tenant, params.with(|p| p.get("locator").unwrap_or_default())))
+                    tenant
+                        .link(&|tenant| routes::webhook(tenant, params.with(|p| p.get("locator").unwrap_or_default())))
                 }>"← Back to the webhook"</a>
             </p>
             <Loaded what="the webhook" heading="Edit webhook" retry=move || loaded.refetch()>

@@ -30,7 +30,7 @@ pub fn WebhookListPage() -> impl IntoView {
     let tenant = use_tenant();
     let view = Memo::new(move |_| query.with(|q| ListView::from_query(|key| q.get(key))));
     let show = Callback::new(move |(next, replace): (ListView, bool)| {
-        let path = tenant.link(|tenant| routes::webhooks(tenant, &next.to_query()));
+        let path = tenant.link(&|tenant| routes::webhooks(tenant, &next.to_query()));
         navigate(&path, NavigateOptions { replace, scroll: false, ..Default::default() });
     });
 
@@ -51,7 +51,7 @@ pub fn WebhookListPage() -> impl IntoView {
         <section class="panel">
             <div class="panel-head">
                 <h1>"Webhooks"</h1>
-                <a class="button primary" href=move || tenant.link(routes::new_webhook)>
+                <a class="button primary" href=move || tenant.link(&routes::new_webhook)>
                     "New webhook"
                 </a>
             </div>

@@ -1,7 +1,7 @@
 //! The webhooks feature: the list (`list.rs`, its table `table.rs`, its filters and page
 //! `query.rs`), one webhook (`detail.rs`, its diverted events `diverted.rs`), the form
 //! (`edit.rs`, `form/`), and setup health (`health.rs`). Its routes are
-//! [`WebhookRoutes`], below the app's `/tenants/:tenant`.
+//! [`routes`], below the app's `/tenants/:tenant`.
 
 mod detail;
 mod diverted;
@@ -13,7 +13,6 @@ pub mod query;
 mod table;
 
 use leptos::prelude::*;
-use leptos_router::any_nested_route::IntoAnyNestedRoute;
 use leptos_router::components::Route;
 use leptos_router::{path, Lazy};
 
@@ -24,16 +23,14 @@ use list::WebhookListPage;
 
 /// The feature's pages, below `/tenants/:tenant`: a new page is one file here and one
 /// line below.
-#[component(transparent)]
-pub fn WebhookRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
+pub fn routes() -> impl leptos_router::MatchNestedRoutes + Clone {
     view! {
-        <Route path=path!("webhooks") view=WebhookListPage />
-        <Route path=path!("webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
-        <Route path=path!("webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
-        <Route path=path!("webhooks/:locator/edit") view={Lazy::<EditWebhookRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/webhooks") view=WebhookListPage />
+        <Route path=path!("/tenants/:tenant/webhooks/new") view={Lazy::<NewWebhookRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/webhooks/:locator") view={Lazy::<WebhookDetailRoute>::new()} />
+        <Route path=path!("/tenants/:tenant/webhooks/:locator/edit") view={Lazy::<EditWebhookRoute>::new()} />
     }
     .into_inner()
-    .into_any_nested_route()
 }
 
 lazy_route!(

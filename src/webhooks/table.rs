@@ -15,7 +15,7 @@ use crate::shared::status::WebhookStatus;
 use crate::webhooks::health::warnings;
 use crate::widgets::actions::{ActionButton, ActionHost, RowAction};
 use crate::widgets::confirm::{ask_then, ConfirmDialog, Confirmation, Question};
-use crate::widgets::lazy::{lazy_view, use_preloader};
+use crate::widgets::lazy::{lazy_view, preload_pages};
 use crate::widgets::selection::{
     BulkBar, BulkJob, ClearSelection, SelectCell, SelectableHead, SelectedCount, Selection,
 };
@@ -75,7 +75,6 @@ impl TableState {
 /// The table of one page of webhooks.
 #[component]
 pub fn WebhookTable(tenant: TenantLocator, webhooks: Vec<WebhookResponse>) -> impl IntoView {
-    let preload_pages = use_preloader();
     let client = use_api();
     let rows = RwSignal::new(webhooks);
     let state = TableState {

@@ -9,6 +9,7 @@
 //! wasm. Without it (`trunk serve`, native tests) the views are plain code: a wasm that
 //! has split points but was not split cannot start.
 
+#[cfg(feature = "split")]
 use leptos::prelude::*;
 
 /// Declares `$vis async fn $name(args) -> AnyView`, whose view's code goes into chunk
@@ -146,13 +147,20 @@ macro_rules! lazy_route {
 
 pub(crate) use lazy_route;
 
-/// What fetches the chunks of the pages reached from the page shown, provided by the app
-/// (which knows every lazy route), so that this mechanism and the pages name none.
-#[derive(Clone, Copy)]
-pub struct Preloader(pub fn());
+/// What fetches the chunks of the pages reached from the page shown: set once by the app,
+/// which knows every lazy route, so that this mechanism and the pages name none. (A static,
+/// not a context: it is called from timers, where no context can be read.)
+static PRELOADER: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
 
-/// The app's [`Preloader`] (a no-op without one), taken where a context can be read, to
-/// be called after the page's first paint.
-pub fn use_preloader() -> fn() {
-    use_context::<Preloader>().map_or(|| {}, |Preloader(preload)| preload)
+/// Sets what [`preload_pages`] runs (the app does, once).
+pub fn set_preloader(preload: fn()) {
+    let _ = PRELOADER.set(preload);
+}
+
+/// Fetches the chunks of the pages reached from here, as the app said (nothing before it
+/// has); called after a page's first paint.
+pub fn preload_pages() {
+    if let Some(preload) = PRELOADER.get() {
+        preload();
+    }
 }
