@@ -2,12 +2,11 @@
 //! request, and the webhooks that receive its type.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use webhooks_api::EventResponse;
 
 use crate::api::{calls, use_api, ApiError, Prefetch};
 use crate::events::view::{EventData, ReceivingWebhooks, RequestEvents};
-use crate::shared::routes::{self, locator_param, use_tenant};
+use crate::shared::routes::{self, prefetch_by_locator, use_tenant};
 use crate::widgets::Loaded;
 
 /// The event of the route: fetched as soon as the route is chosen, beside the page's
@@ -18,8 +17,7 @@ pub struct EventPageData(Prefetch<EventResponse>);
 impl EventPageData {
     /// Starts fetching the event of the route.
     pub fn load() -> Self {
-        let (tenant, params) = (use_tenant(), use_params_map());
-        Self(Prefetch::start(move || Ok(Some(calls::fetch_event(tenant.get()?, params.with(locator_param)?)))))
+        Self(prefetch_by_locator(calls::fetch_event))
     }
 }
 

@@ -5,11 +5,11 @@
 use std::fmt::Display;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
+use leptos_router::hooks::{use_location, use_params_map};
 use leptos_router::params::ParamsMap;
 use webhooks_api::{Locator, LocatorError, TenantLocator};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Call, Prefetch};
 
 /// `?k=v&…` for `pairs` (values percent-encoded), or nothing when there are none.
 pub fn query_string(pairs: &[(&str, String)]) -> String {
@@ -188,6 +188,13 @@ impl Tenant {
     pub fn link(self, make: &dyn Fn(TenantLocator) -> String) -> String {
         self.get().map(make).unwrap_or_default()
     }
+}
+
+/// Starts `call` for the tenant and the `:locator` of the route (a webhook's page, its
+/// form, an event's page) as soon as the route is chosen.
+pub fn prefetch_by_locator<T: 'static>(call: fn(TenantLocator, Locator) -> Call<T>) -> Prefetch<T> {
+    let (tenant, params) = (use_tenant(), use_params_map());
+    Prefetch::start(move || Ok(Some(call(tenant.get()?, params.with(locator_param)?))))
 }
 
 /// The tenant of the page, as the app read it from the address.

@@ -2,7 +2,7 @@
 //! its diverted events (`?tab=diverted&page=N`) and its raw JSON (`?tab=json`).
 
 use leptos::prelude::*;
-use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
+use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use webhooks_api::permissions::WEBHOOKS_WRITE;
 use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
@@ -12,7 +12,7 @@ use super::form::model::{describe_policy, is_sensitive_header, mask_secrets, MAS
 use crate::api::{calls, use_api, ApiError, Prefetch, WHOLE_PAGE};
 use crate::shared::format::{absolute_time, pretty_json, time_ago};
 use crate::shared::routes::DetailTab;
-use crate::shared::routes::{self, locator_param, use_tenant};
+use crate::shared::routes::{self, prefetch_by_locator, use_tenant};
 use crate::shared::status::WebhookStatus;
 use crate::webhooks::health::warnings;
 use crate::webhooks::query::page_number;
@@ -34,8 +34,7 @@ pub struct WebhookDetailData(Prefetch<WebhookResponse>);
 impl WebhookDetailData {
     /// Starts fetching the webhook of the route.
     pub fn load() -> Self {
-        let (tenant, params) = (use_tenant(), use_params_map());
-        Self(Prefetch::start(move || Ok(Some(calls::fetch_webhook(tenant.get()?, params.with(locator_param)?)))))
+        Self(prefetch_by_locator(calls::fetch_webhook))
     }
 }
 

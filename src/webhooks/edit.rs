@@ -7,7 +7,7 @@ use webhooks_api::{WebhookDraft, WebhookResponse};
 
 use super::form::{FormMode, WebhookForm};
 use crate::api::{calls, ApiError, Prefetch};
-use crate::shared::routes::{self, locator_param, route_locator, use_tenant};
+use crate::shared::routes::{self, prefetch_by_locator, route_locator, use_tenant};
 use crate::widgets::Loaded;
 
 /// The webhook the new-webhook form copies (`?from=`), if any: fetched as soon as the
@@ -65,8 +65,7 @@ pub struct EditWebhookData(Prefetch<WebhookResponse>);
 impl EditWebhookData {
     /// Starts fetching the webhook of the route.
     pub fn load() -> Self {
-        let (tenant, params) = (use_tenant(), use_params_map());
-        Self(Prefetch::start(move || Ok(Some(calls::fetch_webhook(tenant.get()?, params.with(locator_param)?)))))
+        Self(prefetch_by_locator(calls::fetch_webhook))
     }
 }
 
