@@ -42,9 +42,14 @@ pub fn push_recent(recent: &[String], tenant: &str) -> Vec<String> {
         .collect()
 }
 
-/// Whether `next` is a path of this app (not another site): `/…` but not `//…`.
+/// Whether `next` is a path of this app (not another site): `/…` but not `//…`. A
+/// backslash, a control character or white space makes it no path of ours: URL parsers
+/// read `\` as `/` and drop tabs and line breaks, so `/\t/evil.example` would be read as
+/// `//evil.example`, another host.
 pub fn is_local_path(next: &str) -> bool {
-    next.starts_with('/') && !next.starts_with("//") && !next.contains('\\')
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.chars().any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
 fn session_storage() -> Option<web_sys::Storage> {
@@ -213,7 +218,9 @@ mod tests {
     #[test]
     fn next_must_stay_in_the_app() {
         assert!(is_local_path("/tenants/x/webhooks?name=a"));
-        for bad in ["", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"] {
+        let bad_ones = ["", "https://evil.example", "//evil.example", "/\\evil.example", "javascript:alert(1)"];
+        let stripped_by_parsers = ["/\t/evil.example", "/\n/evil.example", "/\r/evil.example", "/ /evil.example"];
+        for bad in bad_ones.into_iter().chain(stripped_by_parsers) {
             assert!(!is_local_path(bad), "{bad}");
         }
     }
