@@ -8,7 +8,7 @@ use super::endpoint::{EndpointFields, EndpointSlot};
 use super::{form_state, FormCheck, FormSelect, FormText};
 use crate::bind;
 use crate::components::field::CheckField;
-use crate::form_model::{retry_schedule, FormValues, INTERVAL_UNITS, RETRY_KINDS, TRIGGER_CLASSES};
+use crate::form_model::{retry_schedule, FormValues, INTERVAL_UNITS, INTERVAL_UNIT_NOTE, RETRY_KINDS, TRIGGER_CLASSES};
 use crate::health::FormSection;
 
 /// What happens when a delivery fails.
@@ -63,6 +63,7 @@ pub(super) fn FailureHandlingSection() -> impl IntoView {
                         bind=bind!(values, retry.amount)
                         kind="number"
                         min=Some("1")
+                        hint=INTERVAL_UNIT_NOTE
                     />
                     <FormSelect
                         label="Unit"
