@@ -173,7 +173,7 @@ fn SecurityFields(which: EndpointSlot) -> impl IntoView {
                 label=slot.label("Secret tag")
                 path=slot.path("tag")
                 bind=tag
-                hint="Your label for the secret in use, e.g. the date it was made; sent as webhook-secret-tag."
+                hint="Your label for the secret in use, e.g. the date it was made; the reference server sends it as webhook-secret-tag (EC documents the tag, not its headers)."
                 on_typed=Callback::new(move |()| tag_typed.set(true))
             />
             <FormCheck label=verify_label bind=endpoint_bind!(values, slot, draft.secure_ssl) />
