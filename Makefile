@@ -6,7 +6,7 @@ export TRUNK_SKIP_VERSION_CHECK := true
 export CARGO_TERM_COLOR := never
 LOGS := .make
 
-.PHONY: dev test bench screenshots setup setup-test fmt lint unit site size e2e summary clean
+.PHONY: dev test bench screenshots setup setup-test fmt lint unit site size schemathesis e2e summary clean
 
 ## make dev: the reference server with demo data (8081) and the dashboard (8080).
 dev: setup
@@ -15,7 +15,7 @@ dev: setup
 ## make test: every check and test, on a fresh temporary database.
 test: setup-test
 	@mkdir -p $(LOGS)
-	$(MAKE) --no-print-directory lint unit site size e2e summary
+	$(MAKE) --no-print-directory lint unit site size schemathesis e2e summary
 
 ## make bench: measurements, not tests (prints figures beside their goals, never fails on one).
 # Server: the three examples. Size: the wasm's largest items (scripts/wasm-top.sh, twiggy)
@@ -72,6 +72,12 @@ site:
 
 size:
 	node scripts/bundle-size.mjs dist | tee $(LOGS)/size.log
+
+# Socotra's own schema against the reference server (scripts/schemathesis.sh; its
+# baseline of decided divergences: scripts/schemathesis_baseline.py). Needs `site`'s server.
+schemathesis:
+	@mkdir -p $(LOGS)
+	scripts/schemathesis.sh target/debug/webhooks-server 2>&1 | tee $(LOGS)/schemathesis.log
 
 e2e:
 	@mkdir -p $(LOGS)

@@ -54,6 +54,23 @@ if [ ! -f end2end/node_modules/.package-lock.json ] || [ end2end/package-lock.js
   (cd end2end && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
+# Python tools of the tests (Schemathesis, hypothesis-jsonschema, standardwebhooks), every
+# package pinned in scripts/requirements.txt, in a virtual environment of the repository
+# (.venv/, ignored by git); reinstalled when the list changes.
+if ! cmp -s scripts/requirements.txt .venv/requirements.txt; then
+  say "installing the Python test tools into .venv/"
+  rm -rf .venv
+  if ! python3 -m venv .venv 2>/dev/null; then
+    # Debian's python3 makes environments only with python3-venv.
+    sudo_if_needed apt-get update -qq
+    sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    rm -rf .venv
+    python3 -m venv .venv
+  fi
+  .venv/bin/pip install --quiet --disable-pip-version-check -r scripts/requirements.txt
+  cp scripts/requirements.txt .venv/requirements.txt
+fi
+
 if [ "${1:-}" = "--browser" ] && [ ! -x /usr/bin/chromium ]; then
   say "installing Debian's chromium"
   sudo_if_needed apt-get update -qq

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Prints the closing lines of `make test`: bundle size, Playwright, Rust, and a total.
+# Prints the closing lines of `make test`: bundle size, Playwright, Schemathesis, Rust, and a total.
 set -euo pipefail
 logs=${1:-.make}
 echo
@@ -8,6 +8,8 @@ grep '^first load:' "$logs/size.log" || true
 e2e_passed=$(grep -Eo '^ *[0-9]+ passed' "$logs/e2e.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 e2e_failed=$(grep -Eo '^ *[0-9]+ failed' "$logs/e2e.log" | tail -1 | grep -Eo '[0-9]+' || echo 0)
 echo "playwright: $e2e_passed passed, $e2e_failed failed"
+# Schemathesis's count of cases, e.g. "4781 generated, 4781 passed".
+echo "schemathesis: $(grep -Eo '^ *[0-9]+ generated, .*' "$logs/schemathesis.log" | tail -1 | sed 's/^ *//' || echo 'not run')"
 rust_passed=0
 rust_failed=0
 while read -r passed failed; do

@@ -55,7 +55,8 @@ pub fn headers() -> impl Strategy<Value = Headers> {
 /// Valid signing and TLS settings of an endpoint being edited (hmacEnabled, secret, tag,
 /// secureSsl), often EC's defaults: unsigned, verified.
 pub fn security() -> impl Strategy<Value = (bool, String, String, bool)> {
-    let secret = prop_oneof![2 => Just(String::new()), 1 => "[A-Za-z0-9_-]{24,44}"];
+    // Empty, a raw secret (its UTF-8 bytes are the key), or the Standard Webhooks form.
+    let secret = prop_oneof![2 => Just(String::new()), 1 => "[A-Za-z0-9_-]{24,44}", 1 => "whsec_[A-Za-z0-9+/]{43}="];
     let tag = prop_oneof![2 => Just(String::new()), 1 => "[ -~]{1,20}", 1 => Just("2026-11-30".to_owned())];
     (secret, any::<bool>(), tag, prop::bool::weighted(0.8)).prop_map(|(secret, sign, tag, verify)| {
         let hmac_enabled = sign && !secret.is_empty();

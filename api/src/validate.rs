@@ -39,6 +39,10 @@ pub const MIN_SECRET_CHARS: usize = 24;
 pub const MAX_SECRET_CHARS: usize = 256;
 /// The most characters of a secret's tag.
 pub const MAX_TAG_CHARS: usize = 64;
+/// The prefix of a secret in the Standard Webhooks form: the HMAC key follows in base64.
+pub const WHSEC_PREFIX: &str = "whsec_";
+/// The fewest bytes of the key that a `whsec_` secret holds.
+pub const MIN_WHSEC_KEY_BYTES: usize = 24;
 
 /// Field path → what is wrong with it. Empty means valid.
 #[derive(Debug, Clone, Default, PartialEq, Eq, thiserror::Error)]
@@ -275,7 +279,9 @@ pub fn endpoint(endpoint: &EndpointResponse, errors: &mut ValidationErrors, path
     security(&endpoint.security, errors, path);
 }
 
-/// Checks a signing secret: empty (none), or 24 to 256 visible ASCII characters.
+/// Checks a signing secret: empty (none), or 24 to 256 visible ASCII characters. One
+/// that starts with [`WHSEC_PREFIX`] is the Standard Webhooks form: the rest must be
+/// padded standard base64 ([`base64_len`]) of at least 24 bytes, the HMAC key.
 pub fn secret(text: &str) -> Result<(), String> {
     let count = text.chars().count();
     if text.is_empty() {
@@ -287,8 +293,27 @@ pub fn secret(text: &str) -> Result<(), String> {
     } else if !text.chars().all(|c| c.is_ascii_graphic()) {
         Err("a secret is made of visible ASCII characters (no spaces)".into())
     } else {
-        Ok(())
+        match text.strip_prefix(WHSEC_PREFIX).map(base64_len) {
+            Some(None) => Err(format!(
+                "after {WHSEC_PREFIX} comes the key in base64 (A–Z, a–z, 0–9, + and /, padded with =): generate one"
+            )),
+            Some(Some(bytes)) if bytes < MIN_WHSEC_KEY_BYTES => Err(format!(
+                "the key after {WHSEC_PREFIX} is {bytes} bytes; use at least {MIN_WHSEC_KEY_BYTES}: generate one"
+            )),
+            _ => Ok(()),
+        }
     }
+}
+
+/// The number of bytes `text` decodes to as standard base64 with its `=` padding
+/// (RFC 4648 §4; the unused bits of the last character are ignored, as Python's
+/// `base64.b64decode` does), or `None` when it is not such base64.
+pub fn base64_len(text: &str) -> Option<usize> {
+    let data = text.trim_end_matches('=');
+    let padding = text.len() - data.len();
+    let alphabet = |byte: u8| byte.is_ascii_alphanumeric() || byte == b'+' || byte == b'/';
+    let complete = text.len().is_multiple_of(4) && padding <= 2;
+    (complete && data.bytes().all(alphabet)).then(|| data.len() * 3 / 4)
 }
 
 /// Checks a secret's tag: at most 64 characters, none of them a control character.
@@ -555,11 +580,44 @@ mod tests {
         assert_eq!(check(Some(true), Some(""), None), [format!("{path}.secret")]);
         assert_eq!(check(None, Some(&long[1..]), None), [format!("{path}.secret")], "23 characters");
         assert_eq!(check(None, Some(&format!("{long} x")), None), [format!("{path}.secret")], "a space");
+        let whsec_not_base64 = format!("{WHSEC_PREFIX}{long}-");
+        assert_eq!(check(Some(true), Some(&whsec_not_base64), None), [format!("{path}.secret")], "whsec_, not base64");
         assert!(secret(&"a".repeat(MAX_SECRET_CHARS)).is_ok());
         assert!(secret(&"a".repeat(MAX_SECRET_CHARS + 1)).is_err());
         assert!(tag(&"t".repeat(MAX_TAG_CHARS)).is_ok());
         assert_eq!(check(None, None, Some(&"t".repeat(MAX_TAG_CHARS + 1))), [format!("{path}.tag")]);
         assert_eq!(check(None, None, Some("a\nb")), [format!("{path}.tag")]);
+    }
+
+    #[test]
+    fn a_whsec_secret_is_the_base64_of_at_least_24_bytes() {
+        // The Standard Webhooks specification's example secret: 24 bytes.
+        assert!(secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw").is_ok());
+        assert!(secret(&format!("whsec_{}=", "A".repeat(43))).is_ok(), "32 bytes, as Generate makes");
+        for bad in [
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS",   // not a multiple of 4
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLa-w",  // base64url's alphabet
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw=", // padding where none belongs
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La=Sw",   // padding inside
+        ] {
+            assert!(secret(bad).unwrap_err().contains("base64"), "{bad}");
+        }
+        assert!(secret("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2La").unwrap_err().contains("21 bytes"));
+        // Any other secret is its UTF-8 bytes, base64 or not.
+        assert!(secret("MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaS-").is_ok());
+        assert!(secret("WHSEC_not-base64-but-a-secret").is_ok(), "the prefix is lower case");
+    }
+
+    #[test]
+    fn base64_lengths() {
+        for (text, len) in
+            [("", Some(0)), ("QQ==", Some(1)), ("QUI=", Some(2)), ("QUJD", Some(3)), ("QUJDRA==", Some(4))]
+        {
+            assert_eq!(base64_len(text), len, "{text}");
+        }
+        for bad in ["Q", "QQ", "QQ=", "Q===", "====", "QUJD=", "QU JD", "QU_D", "QUJDR==="] {
+            assert_eq!(base64_len(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -1,4 +1,5 @@
-import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { type APIRequestContext, type Page } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { REFUSING_ENDPOINT, suspendedWebhook, type Suspended } from './fixtures/suspended';
 

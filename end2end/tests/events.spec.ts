@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant, issueToken, raiseEvent } from './fixtures/server';

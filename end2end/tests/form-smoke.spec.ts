@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible } from './fixtures/axe';
 import { createWebhook, freshTenant } from './fixtures/server';
 
@@ -30,6 +30,8 @@ test('create with every section filled, then read it back through the API', asyn
   await page.getByLabel('Retry').selectOption('exponential');
   await page.getByLabel('Interval').fill('2');
   await page.getByLabel('Unit').selectOption('s');
+  // EC does not document the unit: the form says it sends milliseconds.
+  await expect(page.getByLabel('Interval')).toHaveAccessibleDescription(/Sent in milliseconds: EC does not document/);
   await page.getByLabel('Attempts (1–10)').fill('3');
   await expect(page.getByTestId('retry-schedule')).toContainText('retries after 2 s, 4 s, 8 s');
   await page.getByLabel('Divert: keep failed events for resending').check();
@@ -42,6 +44,7 @@ test('create with every section filled, then read it back through the API', asyn
   await page.getByRole('button', { name: 'Create webhook' }).click();
   await post;
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Form made');
+  await expect(page.getByTestId('webhook-fields')).toContainText("EC does not document the interval's unit");
   const locator = page.url().split('/').at(-1)!.split('?')[0];
   const stored = await (await request.get(`/event/${tenant}/webhooks/${locator}`, { headers: { Authorization: `Bearer ${token}` } })).json();
   expect(stored.name).toBe('Form made');

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { freshTenant } from './fixtures/server';
 
 /** A webhook with something in every section, created through the API. */

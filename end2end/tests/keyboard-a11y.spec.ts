@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant } from './fixtures/server';

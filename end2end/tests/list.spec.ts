@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible } from './fixtures/axe';
 import { tabTo } from './fixtures/keyboard';
 import { apiNames, createWebhook, freshTenant, issueToken, seededTenant } from './fixtures/server';

@@ -1,4 +1,5 @@
-import { expect, test, type Page } from '@playwright/test';
+import { type Page } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { createWebhook, freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { ConnectPage } from './fixtures/connect-page';
 import { createWebhook, freshTenant, issueToken } from './fixtures/server';

@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test } from './fixtures/test';
 import { createWebhook, freshTenant, issueToken } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
 

@@ -8,7 +8,7 @@ use webhooks_api::permissions::WEBHOOKS_WRITE;
 use webhooks_api::{EndpointResponse, TenantLocator, WebhookResponse};
 
 use super::diverted::DivertedEvents;
-use super::form::model::{describe_policy, is_sensitive_header, mask_secrets, MASK};
+use super::form::model::{describe_policy, is_sensitive_header, mask_secrets, INTERVAL_UNIT_NOTE, MASK};
 use crate::api::{calls, use_api, ApiError, Prefetch, WHOLE_PAGE};
 use crate::shared::format::{absolute_time, pretty_json, time_ago};
 use crate::shared::routes::DetailTab;
@@ -278,6 +278,7 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
     let locator = webhook.locator.to_string();
     let policy = describe_policy(&webhook.failure_handling);
     let triggers = webhook.failure_handling.triggers.join(", ");
+    let retries = webhook.failure_handling.retry_strategy.is_some();
     view! {
         <div class="overview" data-testid="webhook-fields">
             <section>
@@ -326,6 +327,7 @@ fn Overview(webhook: WebhookResponse) -> impl IntoView {
                 <ul class="policy" data-testid="policy">
                     {policy.into_iter().map(|line| view! { <li>{line}</li> }).collect_view()}
                 </ul>
+                {retries.then(|| view! { <p class="hint">{INTERVAL_UNIT_NOTE}</p> })}
                 <dl class="fields">
                     <dt>"Triggers"</dt>
                     <dd>{if triggers.is_empty() { "none".to_owned() } else { triggers }}</dd>
@@ -421,14 +423,15 @@ fn EndpointFields(endpoint: EndpointResponse, label: &'static str) -> impl IntoV
     }
 }
 
-/// How an endpoint checks a signed delivery (`tagged`: the secret has a tag, sent too).
+/// How an endpoint checks a signed delivery (`tagged`: the secret has a tag, sent too):
+/// with the official Standard Webhooks library, or by hand for a secret of another form.
 #[component]
 fn VerifyPanel(tagged: bool) -> impl IntoView {
     view! {
         <details class="verify" data-testid="verify-panel">
             <summary>"How your endpoint verifies these requests"</summary>
             <p>
-                "Each delivery carries the Standard Webhooks headers: " <code>"webhook-id"</code>
+                "The reference server signs as Standard Webhooks specifies: " <code>"webhook-id"</code>
                 " (the event's locator), " <code>"webhook-timestamp"</code> " (Unix seconds) and "
                 <code>"webhook-signature"</code> {if tagged { ", and " } else { "" }}
                 {tagged
@@ -437,30 +440,61 @@ fn VerifyPanel(tagged: bool) -> impl IntoView {
                             <code>"webhook-secret-tag"</code>
                             " (the tag of the secret in use)"
                         }
-                    })} ". The signature is " <code>"v1,"</code> " followed by the base64 of HMAC-SHA256 over "
-                <code>"{webhook-id}.{webhook-timestamp}.{body}"</code>
-                ", keyed with the secret's UTF-8 bytes, over the body exactly as received. Refuse a timestamp more than five \
-                    minutes away from now (a replay)."
+                    })}
+                ". EC documents the signing fields (hmacEnabled, secret, tag) but not the headers it sends: to see what your \
+                    EC tenant sends, point a webhook at a receiver that prints the request headers (e.g. "
+                <code>"nc -l 8000"</code> " on a host EC can reach)."
             </p>
-            <div class="actions">
-                <CopyButton
-                    text=VERIFY_EXAMPLE.to_owned()
-                    label="Copy the example"
-                    done="Copied the verification example."
-                />
-            </div>
-            <pre class="json" tabindex="0">
-                {VERIFY_EXAMPLE}
-            </pre>
+            <p>
+                "Verify with the official library (" <code>"standardwebhooks"</code>
+                " on PyPI and npm), on the body exactly as received; it refuses a timestamp more than five minutes from now. \
+                    A secret that starts with " <code>"whsec_"</code>
+                " (as Generate makes them) is passed as it is; any other secret keys the HMAC with its UTF-8 bytes: pass \
+                    those bytes, or check by hand."
+            </p>
+            {[
+                ("Copy the library example", "Copied the library example.", VERIFY_LIBRARY),
+                ("Copy the by-hand example", "Copied the by-hand example.", VERIFY_BY_HAND),
+            ]
+                .map(|(label, done, example)| {
+                    view! {
+                        <div class="actions">
+                            <CopyButton text=example.to_owned() label=label done=done />
+                        </div>
+                        <pre class="json" tabindex="0">
+                            {example}
+                        </pre>
+                    }
+                })
+                .collect_view()}
         </details>
     }
 }
 
-/// Checking a signed delivery, in Python (standard library only).
-const VERIFY_EXAMPLE: &str = r#"import base64, hashlib, hmac, time
+/// Checking a signed delivery with the official Standard Webhooks library, in Python and Node.
+const VERIFY_LIBRARY: &str = r#"# Python: pip install standardwebhooks
+from standardwebhooks import Webhook
+
+def verify(body: bytes, headers, secret: str):
+    """The event when `body` (the raw request body) was signed with `secret`;
+    raises WebhookVerificationError otherwise."""
+    key = secret if secret.startswith("whsec_") else secret.encode()
+    return Webhook(key).verify(body, headers)
+
+// Node: npm install standardwebhooks
+import { Webhook } from "standardwebhooks";
+
+export const verify = (body, headers, secret) =>
+  (secret.startsWith("whsec_") ? new Webhook(secret) : new Webhook(secret, { format: "raw" }))
+    .verify(body, headers);
+"#;
+
+/// Checking a delivery signed with a secret that is not in the `whsec_` form, by hand
+/// (Python's standard library), where no Standard Webhooks library is at hand.
+const VERIFY_BY_HAND: &str = r#"import base64, hashlib, hmac, time
 
 def verify(headers, body: bytes, secret: str) -> bool:
-    """True when `body` (the raw request body) was signed by EC with `secret`."""
+    """True when `body` (the raw request body) was signed with `secret` (not whsec_)."""
     msg_id, timestamp = headers["webhook-id"], headers["webhook-timestamp"]
     if abs(time.time() - int(timestamp)) > 300:
         return False  # too old, or from the future: a replay

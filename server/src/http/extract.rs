@@ -146,10 +146,13 @@ fn parse_boolean(key: &str, value: &str, errors: &mut BTreeMap<String, String>) 
     }
 }
 
+/// The largest `offset`: Socotra's schema makes it an int32 (schemathesis found 2^31 taken).
+const MAX_OFFSET: u32 = i32::MAX.unsigned_abs();
+
 /// Reads `offset` and `count` into `page`; true when `key` was one of them.
 fn parse_page_parameter(page: &mut Page, key: &str, value: &str, errors: &mut BTreeMap<String, String>) -> bool {
     match key {
-        "offset" => page.offset = parse_number(key, value, u32::MAX, errors).unwrap_or(0),
+        "offset" => page.offset = parse_number(key, value, MAX_OFFSET, errors).unwrap_or(0),
         "count" => page.count = parse_number(key, value, MAX_PAGE_SIZE, errors).unwrap_or(0),
         _ => return false,
     }
@@ -239,6 +242,8 @@ mod tests {
         assert_eq!(failure.field_errors.keys().collect::<Vec<_>>(), ["count", "enabled", "offset"]);
         assert!(parse_filter("count=1000").is_ok());
         assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
+        assert_eq!(parse_page("offset=2147483647").unwrap().offset, 2147483647);
+        assert!(parse_page("offset=2147483648").is_err(), "beyond an int32");
         assert!(parse_page("count=x").is_err());
     }
 

@@ -4,7 +4,6 @@
 use leptos::prelude::*;
 
 use super::headers::HeaderEditor;
-use super::model::to_base64url;
 use super::{form_state, FieldGroup, FormCheck, FormText};
 use crate::bind;
 use crate::shared::format::today;
@@ -103,13 +102,14 @@ pub(super) fn EndpointFields(which: EndpointSlot) -> impl IntoView {
     }
 }
 
-/// 32 random bytes from the browser's `crypto.getRandomValues`, base64url: a new secret.
+/// A new secret in the Standard Webhooks form, which its libraries take as it is:
+/// `whsec_` + the base64 of 32 random bytes from the browser's `crypto.getRandomValues`.
 fn random_secret() -> Option<String> {
     let window = web_sys::window()?;
     let mut bytes = [0u8; 32];
     window.crypto().ok()?.get_random_values_with_u8_array(&mut bytes).ok()?;
     let binary: String = bytes.iter().map(|byte| char::from(*byte)).collect();
-    window.btoa(&binary).ok().map(|standard| to_base64url(&standard))
+    window.btoa(&binary).ok().map(|base64| format!("{}{base64}", webhooks_api::validate::WHSEC_PREFIX))
 }
 
 /// The signing and TLS settings of the endpoint `which`: sign deliveries, the secret
@@ -151,7 +151,8 @@ fn SecurityFields(which: EndpointSlot) -> impl IntoView {
                     bind=secret
                     kind="password"
                     revealed=Some(revealed)
-                    hint="At least 24 characters; your endpoint keeps the same secret to check signatures."
+                    hint="Generate makes one in the Standard Webhooks form (whsec_ + base64), which its libraries take as it \
+                    is; your endpoint keeps the same secret to check signatures."
                 />
                 <div class="actions">
                     <RevealToggle revealed what="secret" class="button subtle" />
@@ -173,7 +174,8 @@ fn SecurityFields(which: EndpointSlot) -> impl IntoView {
                 label=slot.label("Secret tag")
                 path=slot.path("tag")
                 bind=tag
-                hint="Your label for the secret in use, e.g. the date it was made; sent as webhook-secret-tag."
+                hint="Your label for the secret in use, e.g. the date it was made; the reference server sends it as \
+                webhook-secret-tag (EC documents the tag, not its headers)."
                 on_typed=Callback::new(move |()| tag_typed.set(true))
             />
             <FormCheck label=verify_label bind=endpoint_bind!(values, slot, draft.secure_ssl) />

@@ -5,7 +5,7 @@ use leptos::prelude::*;
 use webhooks_api::FailureHandlingDraft;
 
 use super::endpoint::{EndpointFields, EndpointSlot};
-use super::model::{retry_schedule, FormValues, INTERVAL_UNITS, RETRY_KINDS, TRIGGER_CLASSES};
+use super::model::{retry_schedule, FormValues, INTERVAL_UNITS, INTERVAL_UNIT_NOTE, RETRY_KINDS, TRIGGER_CLASSES};
 use super::{form_state, FormCheck, FormSelect, FormText};
 use crate::bind;
 use crate::webhooks::health::FormSection;
@@ -63,6 +63,7 @@ pub(super) fn FailureHandlingSection() -> impl IntoView {
                         bind=bind!(values, retry.amount)
                         kind="number"
                         min=Some("1")
+                        hint=INTERVAL_UNIT_NOTE
                     />
                     <FormSelect
                         label="Unit"

@@ -54,6 +54,11 @@ pub fn retry_schedule(strategy: &RetryStrategy) -> String {
     format!("retries after {}", delays.join(", "))
 }
 
+/// What EC leaves open about the retry interval, said wherever the console shows one.
+pub const INTERVAL_UNIT_NOTE: &str =
+    "Sent in milliseconds: EC does not document the interval's unit; milliseconds is this \
+    console's and the reference server's reading.";
+
 /// Units offered for the retry interval, with their size in milliseconds.
 pub const INTERVAL_UNITS: [(&str, i64); 4] = [("ms", 1), ("s", 1_000), ("min", 60_000), ("h", 3_600_000)];
 
@@ -252,12 +257,6 @@ mod tests {
     }
 
     #[test]
-    fn base64_made_url_safe() {
-        assert_eq!(to_base64url("+/8A/w=="), "-_8A_w");
-        assert_eq!(to_base64url("abc"), "abc");
-    }
-
-    #[test]
     fn schedules_in_words() {
         let exponential = RetryStrategy { kind: RetryType::Exponential, interval: 1_000, attempts: 3 };
         assert_eq!(retry_schedule(&exponential), "retries after 1 s, 2 s, 4 s");
@@ -398,12 +397,6 @@ pub fn headers_of(rows: &[HeaderRow]) -> webhooks_api::Headers {
         .filter(|row| !row.name.trim().is_empty() || row.values.iter().any(|v| !v.is_empty()))
         .map(|row| (row.name.trim().to_owned(), row.values.clone()))
         .collect()
-}
-
-/// Standard base64 (`btoa`'s) in the URL-safe alphabet, without padding: a secret that
-/// can travel in JSON, headers and URLs as it is.
-pub fn to_base64url(standard: &str) -> String {
-    standard.trim_end_matches('=').replace('+', "-").replace('/', "_")
 }
 
 /// The trigger classes offered as checkboxes; any other trigger is a status code.
