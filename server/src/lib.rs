@@ -1,7 +1,8 @@
 //! Reference implementation of the Socotra EC Webhooks API on axum and SQLite.
 //!
 //! `main.rs` parses the command line; [`http`] holds the routes and handlers,
-//! [`store`], [`stream`] and [`auth`] the SQL, [`db`] the connection and migrations.
+//! [`store`], [`stream`], [`auth`] and the delivery engine's
+//! outbox the SQL, [`db`] the connection and migrations.
 
 pub mod auth;
 pub mod db;
