@@ -20,7 +20,7 @@ pub struct ApiFailure {
     pub message: String,
     /// Field path → reason.
     pub field_errors: BTreeMap<String, String>,
-    /// For a 429: seconds to wait before trying again (`Retry-After`).
+    /// For a 429 or 503: seconds to wait before trying again (`Retry-After`).
     pub retry_after_seconds: Option<u64>,
 }
 
@@ -49,6 +49,11 @@ impl ApiFailure {
                 format!("too many requests from {who}: try again in {seconds} s"),
             )
         }
+    }
+
+    /// 503 with `Retry-After`: the server cannot take the request now; it may in `seconds`.
+    pub fn unavailable(message: impl Into<String>, seconds: u64) -> Self {
+        Self { retry_after_seconds: Some(seconds), ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message) }
     }
 
     /// 404 for a webhook that does not exist in this tenant.

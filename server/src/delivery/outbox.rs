@@ -170,10 +170,7 @@ fn set_aside(connection: &Connection, id: i64, why: &str) -> Result<(), StoreErr
 
 /// An event's body as stored: the bytes a delivery sends.
 fn event_body(connection: &Connection, tenant: TenantLocator, event: Locator) -> Result<Option<String>, StoreError> {
-    Ok(connection
-        .prepare_cached("SELECT body FROM events WHERE tenant = ?1 AND locator = ?2")?
-        .query_row(params![tenant.to_string(), event.to_string()], |r| r.get(0))
-        .optional()?)
+    store::text_body(connection, "SELECT body FROM events WHERE tenant = ?1 AND locator = ?2", tenant, event)
 }
 
 /// What one attempt needs: the webhook as it is now and the event's body (either may be gone).

@@ -10,6 +10,7 @@ use webhooks_api::{apply, CreateWebhookRequest, Locator, TenantLocator, UpdateWe
 
 use super::extract::{parse_filter, parse_locator, Caller, JsonBody};
 use super::AppState;
+use crate::db::StoreError;
 use crate::error::{ApiFailure, BodyFailures, Failures, NotFound};
 use crate::store;
 
@@ -21,6 +22,10 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(fetch_webhook, update_webhook, delete_webhook))
         .routes(routes!(unsuspend_webhook))
 }
+
+/// Times an update reads, applies and tries to write before it gives up (503): each try
+/// fails only when another write changed the webhook meanwhile.
+const UPDATE_TRIES: usize = 3;
 
 /// The 404 of a webhook that is not in the tenant.
 fn webhook_not_found(locator: Locator) -> ApiFailure {
@@ -120,23 +125,23 @@ async fn update_webhook(
     let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
     let webhook = parse_locator("webhookLocator", &webhook)?;
     let Json(update) = body?;
-    let updated = state
-        .db
-        .call(move |c| {
-            let transaction = c.transaction()?;
-            let Some(current) = store::get_webhook(&transaction, tenant, webhook)? else {
-                return Ok(Err(webhook_not_found(webhook)));
-            };
-            let next = match apply(&current, &update) {
-                Ok(next) => next,
-                Err(errors) => return Ok(Err(errors.into())),
-            };
-            store::put_webhook(&transaction, tenant, &next)?;
-            transaction.commit()?;
-            Ok(Ok(next))
-        })
-        .await??;
-    Ok(Json(updated))
+    // Read, apply and validate off the writing connection; the write only swaps the body
+    // if no other write changed it meanwhile (else the update starts over).
+    for _ in 0..UPDATE_TRIES {
+        let previous = state
+            .db
+            .read(move |c| store::webhook_body(c, tenant, webhook))
+            .await?
+            .ok_or_else(|| webhook_not_found(webhook))?;
+        let current: WebhookResponse = serde_json::from_str(&previous).map_err(StoreError::from)?;
+        let next = apply(&current, &update)?;
+        let body = serde_json::to_string(&next).map_err(StoreError::from)?;
+        let stored = next.clone();
+        if state.db.call(move |c| store::replace_webhook(c, tenant, &previous, &stored, &body)).await? {
+            return Ok(Json(next));
+        }
+    }
+    Err(ApiFailure::unavailable("the webhook kept changing while this update was applied: try again", 1))
 }
 
 /// Clears a webhook's suspension (idempotent).
