@@ -41,6 +41,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/003_delivery_claims.sql")),
         M::up(include_str!("../migrations/004_event_stream.sql")),
         M::up(include_str!("../migrations/005_delivery_guards.sql")),
+        M::up(include_str!("../migrations/006_quotas.sql")),
     ])
 }
 

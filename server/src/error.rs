@@ -128,7 +128,7 @@ pub enum Failures {
     /// The token has no access to this tenant, or lacks the call's permission.
     #[response(status = 403)]
     Forbidden(ErrorBody),
-    /// Too many requests from this token.
+    /// Too many requests from this token (a second, or in flight), or from its tenant in flight.
     #[response(status = 429, headers(("Retry-After" = u64, description = "seconds to wait before trying again")))]
     RateLimited(ErrorBody),
     /// The server could not use its database.
@@ -145,11 +145,17 @@ pub enum Failures {
 #[response(status = 404, description = "No such webhook or event in this tenant.")]
 pub struct NotFound(pub ErrorBody);
 
+/// The answer of a create when the tenant has as many webhooks as it may, for
+/// `responses(...)` (only a description: never built).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 409, description = "The tenant has as many webhooks as it may: delete one first.")]
+pub struct QuotaReached(pub ErrorBody);
+
 /// The answers of a call with a JSON body to a body it cannot take, for `responses(...)`
 /// (only a description: never built); a body that is not valid is a 400 of [`Failures`].
 #[derive(utoipa::IntoResponses)]
 pub enum BodyFailures {
-    /// The body is larger than 1 MiB.
+    /// The body is larger than 1 MiB, or the webhook would take more than 64 KiB stored.
     #[response(status = 413)]
     TooLarge(ErrorBody),
     /// The body is not sent as `Content-Type: application/json`.

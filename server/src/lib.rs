@@ -12,6 +12,7 @@ pub mod demo_events;
 pub mod destination;
 pub mod error;
 pub mod http;
+pub mod limits;
 pub mod receiver;
 pub mod retention;
 pub mod signing;

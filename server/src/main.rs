@@ -13,6 +13,7 @@ use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::{self, Destinations};
+use webhooks_server::limits::Limits;
 use webhooks_server::{auth, demo, retention, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
@@ -98,6 +99,18 @@ struct ServeArgs {
     /// Requests without a valid token a client address may send at once before that limit applies.
     #[arg(long, default_value_t = NonZeroU32::new(100).expect("non-zero"))]
     unauthenticated_rate_burst: NonZeroU32,
+    /// Webhooks one tenant may have (beyond: 409 on create).
+    #[arg(long, default_value_t = Limits::default().webhooks_per_tenant)]
+    max_webhooks_per_tenant: usize,
+    /// Diverted events one webhook keeps; beyond, the oldest are dropped and counted.
+    #[arg(long, default_value_t = EngineConfig::default().diverted_per_webhook)]
+    max_diverted_per_webhook: usize,
+    /// Requests one token may have in flight (beyond: 429 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().in_flight_per_token, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_in_flight_per_token: usize,
+    /// Requests one tenant's tokens may have in flight together (beyond: 429 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().in_flight_per_tenant, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    max_in_flight_per_tenant: usize,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
@@ -238,6 +251,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         per_webhook: args.delivery_per_webhook,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
         destinations: Destinations::allowing(args.allow_destinations),
+        diverted_per_webhook: args.max_diverted_per_webhook,
         ..EngineConfig::default()
     };
     let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);
@@ -250,7 +264,12 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let state = AppState::new(db)
             .with_engine(engine)
             .with_rate_limit(args.rate_limit, args.rate_burst)
-            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst);
+            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst)
+            .with_limits(Limits {
+                webhooks_per_tenant: args.max_webhooks_per_tenant,
+                in_flight_per_token: args.max_in_flight_per_token,
+                in_flight_per_tenant: args.max_in_flight_per_tenant,
+            });
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await

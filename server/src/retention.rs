@@ -106,6 +106,7 @@ mod tests {
                     failure_message: "HTTP 500".into(),
                     failure_timestamp: "2027-01-01T00:00:00Z".into(),
                 },
+                10,
             )?;
             store::enqueue_delivery(c, tenant, webhook.locator, queued, now, false)?;
 

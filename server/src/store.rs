@@ -113,6 +113,13 @@ pub fn replace_webhook(
     Ok(replaced == 1)
 }
 
+/// How many webhooks a tenant has.
+pub fn count_webhooks(connection: &Connection, tenant: TenantLocator) -> Result<usize, StoreError> {
+    Ok(connection
+        .prepare_cached("SELECT count(*) FROM webhooks INDEXED BY webhooks_for_filters WHERE tenant = ?1")?
+        .query_row([tenant.to_string()], |row| row.get(0))?)
+}
+
 /// One page of a tenant's webhooks in locator (creation) order.
 ///
 /// The filters run over the `webhooks_for_filters` index in locator order, stopping
@@ -234,18 +241,22 @@ fn diverted_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DivertedEventR
 
 const DIVERTED_COLUMNS: &str = "event_locator, request_locator, failure_trigger, failure_message, failure_timestamp";
 
-/// Keeps a failed event for the Diverted Events API (replacing an earlier failure of it).
+/// Keeps a failed event for the Diverted Events API (replacing an earlier failure of it),
+/// then drops the webhook's oldest diverted events beyond the newest `keep`, adding how
+/// many to its `diverted_dropped` count; returns that many.
 pub fn insert_diverted(
     connection: &Connection,
     tenant: TenantLocator,
     webhook: Locator,
     event: &DivertedEventResponse,
-) -> Result<(), StoreError> {
+    keep: usize,
+) -> Result<usize, StoreError> {
+    let (tenant, webhook) = (tenant.to_string(), webhook.to_string());
     connection.execute(
         &format!("INSERT OR REPLACE INTO diverted_events (tenant, webhook, {DIVERTED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
-            tenant.to_string(),
-            webhook.to_string(),
+            tenant,
+            webhook,
             event.event_locator.to_string(),
             event.request_locator.to_string(),
             event.failure_trigger,
@@ -253,7 +264,28 @@ pub fn insert_diverted(
             event.failure_timestamp
         ],
     )?;
-    Ok(())
+    let dropped = connection.execute(
+        "DELETE FROM diverted_events WHERE tenant = ?1 AND webhook = ?2 AND event_locator <= (
+             SELECT event_locator FROM diverted_events WHERE tenant = ?1 AND webhook = ?2
+             ORDER BY event_locator DESC LIMIT 1 OFFSET ?3)",
+        params![tenant, webhook, keep as i64],
+    )?;
+    if dropped > 0 {
+        connection.execute(
+            "UPDATE webhooks SET diverted_dropped = diverted_dropped + ?3 WHERE tenant = ?1 AND locator = ?2",
+            params![tenant, webhook, dropped as i64],
+        )?;
+    }
+    Ok(dropped)
+}
+
+/// How many diverted events of a webhook were dropped to keep within the quota.
+pub fn diverted_dropped(connection: &Connection, tenant: TenantLocator, webhook: Locator) -> Result<u64, StoreError> {
+    Ok(connection
+        .prepare_cached("SELECT diverted_dropped FROM webhooks WHERE tenant = ?1 AND locator = ?2")?
+        .query_row(params![tenant.to_string(), webhook.to_string()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// One page of a webhook's diverted events, in event (time) order.

@@ -352,7 +352,7 @@ async fn two_resends_of_a_diverted_event_deliver_it_once() {
         failure_message: "HTTP 500".into(),
         failure_timestamp: "2027-01-01T00:00:00Z".into(),
     };
-    without.db.blocking(|c| webhooks_server::store::insert_diverted(c, tenant, hook.locator, &diverted)).unwrap();
+    without.db.blocking(|c| webhooks_server::store::insert_diverted(c, tenant, hook.locator, &diverted, 10)).unwrap();
     let resend = format!("/event/{tenant}/webhooks/{}/diverted/{}/resend", hook.locator, event.locator);
     for _ in 0..2 {
         let response = without.call(Method::POST, &resend, &token).send().await.unwrap();

@@ -8,6 +8,12 @@ use std::time::{Duration, Instant};
 use common::{error_of, TestServer};
 use reqwest::{Method, StatusCode};
 use serde_json::json;
+use webhooks_api::TenantLocator;
+use webhooks_server::db::Db;
+use webhooks_server::delivery::EngineConfig;
+use webhooks_server::destination::Destinations;
+use webhooks_server::limits::Limits;
+use webhooks_server::RouterOptions;
 
 fn names(prefix: &str, count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{prefix}.{i}")).collect()
@@ -32,4 +38,157 @@ async fn a_megabyte_of_added_event_types_is_refused_before_it_is_applied() {
     let full = json!({"addEventTypes": names("t", 500)});
     let response = server.call(Method::PATCH, &path, &token).json(&full).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
+}
+
+/// A server with these limits and a tenant with a token.
+async fn limited(limits: Limits) -> (TestServer, TenantLocator, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("limits.sqlite3")).unwrap();
+    let server = TestServer::start_on(dir, db, RouterOptions::default(), |state| state.with_limits(limits)).await;
+    let (tenant, token) = server.tenant_with_token();
+    (server, tenant, token)
+}
+
+fn webhook(name: &str) -> serde_json::Value {
+    json!({"name": name, "endpoint": {"url": "https://example.com/"}})
+}
+
+#[tokio::test]
+async fn a_tenant_has_at_most_its_quota_of_webhooks() {
+    let (server, tenant, token) = limited(Limits { webhooks_per_tenant: 2, ..Limits::default() }).await;
+    let first = server.create(tenant, &token, webhook("1")).await;
+    server.create(tenant, &token, webhook("2")).await;
+    let create = || server.call(Method::POST, &format!("/event/{tenant}/webhooks"), &token).json(&webhook("3"));
+    let (status, error) = error_of(create().send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(error.message.contains("has 2 webhooks, the most it may have"), "{}", error.message);
+    // Another tenant has its own quota; a deleted webhook makes room.
+    let (other, other_token) = server.tenant_with_token();
+    server.create(other, &other_token, webhook("elsewhere")).await;
+    let path = format!("/event/{tenant}/webhooks/{}", first.locator);
+    assert_eq!(server.call(Method::DELETE, &path, &token).send().await.unwrap().status(), StatusCode::NO_CONTENT);
+    assert_eq!(create().send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_webhook_takes_at_most_64_kib_stored() {
+    let server = TestServer::start().await;
+    let (tenant, token) = server.tenant_with_token();
+    // 300 event types of 250 characters: within the count, about 76 KB stored.
+    let long: Vec<String> = (0..300).map(|i| format!("{i:0>250}")).collect();
+    let body = json!({"name": "n", "endpoint": {"url": "https://example.com/"}, "eventTypes": long});
+    let response = server.call(Method::POST, &format!("/event/{tenant}/webhooks"), &token).json(&body).send().await;
+    let (status, error) = error_of(response.unwrap()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(error.message.contains("a webhook takes at most 65536 (64 KiB)"), "{}", error.message);
+    // The same through updates: the one that would cross the line is refused.
+    let hook = server
+        .create(
+            tenant,
+            &token,
+            json!({"name": "n", "endpoint": {"url": "https://example.com/"}, "eventTypes": long[..200]}),
+        )
+        .await;
+    let path = format!("/event/{tenant}/webhooks/{}", hook.locator);
+    let more = json!({"addEventTypes": long[200..]});
+    let (status, _) = error_of(server.call(Method::PATCH, &path, &token).json(&more).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// Holds every shared reader of `db` until the returned sender is dropped (also when a
+/// failed assertion unwinds, so that a failing test ends).
+async fn hold_readers(db: &Db) -> (tokio::sync::watch::Sender<()>, Vec<tokio::task::JoinHandle<()>>) {
+    let (held_tx, mut held_rx) = tokio::sync::mpsc::channel(4);
+    let (release_tx, release_rx) = tokio::sync::watch::channel(());
+    let mut holders = Vec::new();
+    for _ in 0..4 {
+        let (held_tx, release_rx, db) = (held_tx.clone(), release_rx.clone(), db.clone());
+        holders.push(tokio::spawn(async move {
+            db.read(move |_| {
+                held_tx.blocking_send(()).unwrap();
+                while release_rx.has_changed().is_ok() {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Ok(())
+            })
+            .await
+            .unwrap()
+        }));
+    }
+    for _ in 0..4 {
+        held_rx.recv().await.unwrap();
+    }
+    (release_tx, holders)
+}
+
+#[tokio::test]
+async fn requests_in_flight_are_bounded_per_token_and_per_tenant() {
+    let limits = Limits { in_flight_per_token: 2, in_flight_per_tenant: 3, ..Limits::default() };
+    let (server, tenant, token) = limited(limits).await;
+    let second_token = server.token(tenant, common::ALL_GRANTS);
+    let (quiet, quiet_token) = server.tenant_with_token();
+    let (release, holders) = hold_readers(&server.db).await;
+    let list = |tenant: TenantLocator, token: &str| {
+        server
+            .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), token)
+            .timeout(Duration::from_secs(5))
+            .send()
+    };
+    // Two lists of the token wait for a reader; a third of the token is refused at once.
+    let waiting = [tokio::spawn(list(tenant, &token)), tokio::spawn(list(tenant, &token))];
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let refused = list(tenant, &token).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    let (_, error) = error_of(refused).await;
+    assert!(error.message.contains("this token: 2 requests in flight is the most"), "{}", error.message);
+    // The tenant's third place goes to its other token; a fourth is refused for the tenant.
+    let third = tokio::spawn(list(tenant, &second_token));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let (status, error) = error_of(list(tenant, &second_token).await.unwrap()).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(error.message.contains("this tenant: 3 requests in flight is the most"), "{}", error.message);
+    // Another tenant is not held back by them.
+    let quiet_list = tokio::spawn(list(quiet, &quiet_token));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    drop(release);
+    for holder in holders {
+        holder.await.unwrap();
+    }
+    for waiting in waiting.into_iter().chain([third, quiet_list]) {
+        assert_eq!(waiting.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+    assert_eq!(list(tenant, &token).await.unwrap().status(), StatusCode::OK, "places come back");
+}
+
+#[tokio::test]
+async fn a_webhook_keeps_its_newest_diverted_events_and_counts_those_dropped() {
+    let engine = EngineConfig {
+        poll_interval: Duration::from_millis(10),
+        destinations: Destinations::with_loopback(),
+        diverted_per_webhook: 2,
+        ..EngineConfig::default()
+    };
+    let server = TestServer::start_delivering(engine).await;
+    let (tenant, token) = server.tenant_with_token();
+    // A port nothing listens on: every delivery fails at once and is diverted.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap();
+    let hook = server
+        .create(
+            tenant,
+            &token,
+            json!({"name": "down", "endpoint": {"url": format!("http://{closed}/")},
+                   "failureHandling": {"divert": true}, "eventTypes": ["billing.invoice.generate"]}),
+        )
+        .await;
+    let mut raised = Vec::new();
+    for _ in 0..5 {
+        raised.push(server.raise(tenant, "billing.invoice.generate").await.locator);
+        server.until_queue_is_empty().await;
+    }
+    let path = format!("/event/{tenant}/webhooks/{}/diverted", hook.locator);
+    let response = server.call(Method::GET, &path, &token).send().await.unwrap();
+    assert_eq!(response.headers()["x-diverted-dropped"], "3");
+    let kept: Vec<webhooks_api::DivertedEventResponse> = response.json().await.unwrap();
+    assert_eq!(kept.iter().map(|d| d.event_locator).collect::<Vec<_>>(), raised[3..], "the newest two are kept");
 }

@@ -50,6 +50,8 @@ pub struct EngineConfig {
     pub poll_interval: Duration,
     /// Where deliveries and alert notices may go beyond the public internet.
     pub destinations: Destinations,
+    /// Diverted events one webhook keeps; beyond, the oldest are dropped (and counted).
+    pub diverted_per_webhook: usize,
 }
 
 impl Default for EngineConfig {
@@ -60,6 +62,7 @@ impl Default for EngineConfig {
             timeout: Duration::from_secs(10),
             poll_interval: Duration::from_millis(100),
             destinations: Destinations::default(),
+            diverted_per_webhook: 10_000,
         }
     }
 }
@@ -205,8 +208,8 @@ impl Engine {
     }
 
     async fn finish(&self, delivery: Delivery, finish: Finish, log: &str) {
-        let id = delivery.id;
-        match self.db.call(move |c| outbox::record(c, &delivery, finish)).await {
+        let (id, keep) = (delivery.id, self.config.diverted_per_webhook);
+        match self.db.call(move |c| outbox::record(c, &delivery, finish, keep)).await {
             Ok(true) => {}
             Ok(false) => tracing::warn!(
                 delivery = id,

@@ -183,8 +183,14 @@ pub(super) fn load(
 }
 
 /// Records an attempt's outcome if the worker still holds the delivery's claim; false
-/// (and nothing changed) when the claim ran out and the delivery was claimed again.
-pub(super) fn record(connection: &mut Connection, delivery: &Delivery, finish: Finish) -> Result<bool, StoreError> {
+/// (and nothing changed) when the claim ran out and the delivery was claimed again. A
+/// webhook keeps its newest `keep_diverted` diverted events.
+pub(super) fn record(
+    connection: &mut Connection,
+    delivery: &Delivery,
+    finish: Finish,
+    keep_diverted: usize,
+) -> Result<bool, StoreError> {
     let transaction = connection.transaction()?;
     let held = transaction
         .query_row(
@@ -206,7 +212,7 @@ pub(super) fn record(connection: &mut Connection, delivery: &Delivery, finish: F
         }
         Finish::SetAside(why) => set_aside(&transaction, delivery.id, &why)?,
         Finish::End(ending) => {
-            end(&transaction, delivery, ending)?;
+            end(&transaction, delivery, ending, keep_diverted)?;
             transaction.execute("DELETE FROM deliveries WHERE id = ?1", params![delivery.id])?;
         }
     }
@@ -215,7 +221,12 @@ pub(super) fn record(connection: &mut Connection, delivery: &Delivery, finish: F
 }
 
 /// What a delivery's end changes beside its row: the diverted event, the suspension.
-fn end(transaction: &rusqlite::Transaction<'_>, delivery: &Delivery, ending: Ending) -> Result<(), StoreError> {
+fn end(
+    transaction: &rusqlite::Transaction<'_>,
+    delivery: &Delivery,
+    ending: Ending,
+    keep_diverted: usize,
+) -> Result<(), StoreError> {
     let (tenant, webhook, event) = (delivery.tenant, delivery.webhook, delivery.event);
     let divert = |trigger: String, message: String| -> Result<(), StoreError> {
         let request_locator = event_body(transaction, tenant, event)?
@@ -228,7 +239,11 @@ fn end(transaction: &rusqlite::Transaction<'_>, delivery: &Delivery, ending: End
             failure_message: message,
             failure_timestamp: timestamp::now(),
         };
-        store::insert_diverted(transaction, tenant, webhook, &diverted)
+        let dropped = store::insert_diverted(transaction, tenant, webhook, &diverted, keep_diverted)?;
+        if dropped > 0 {
+            tracing::warn!(webhook = %webhook, dropped, keep = keep_diverted, "oldest diverted events dropped");
+        }
+        Ok(())
     };
     match ending {
         Ending::Delivered if delivery.resend => {

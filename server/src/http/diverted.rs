@@ -2,6 +2,7 @@
 //! (list, fetch, resend, delete).
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderName;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -35,6 +36,9 @@ async fn diverted_target(
     Ok((tenant, webhook))
 }
 
+/// The header of the diverted list that counts the diverted events dropped by the quota.
+pub(super) const DIVERTED_DROPPED: &str = "x-diverted-dropped";
+
 fn diverted_not_found(event: Locator) -> ApiFailure {
     ApiFailure::not_found(format!("no diverted event {event} for this webhook"))
 }
@@ -44,17 +48,25 @@ fn diverted_not_found(event: Locator) -> ApiFailure {
     tag = "diverted-events",
     params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
         ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000)),
-    responses((status = 200, body = Vec<DivertedEventResponse>), Failures, NotFound))]
+    responses((status = 200, body = Vec<DivertedEventResponse>,
+        headers(("x-diverted-dropped" = u64, description = "diverted events of this webhook dropped, oldest first, to keep within its quota"))),
+        Failures, NotFound))]
 async fn list_diverted(
     State(state): State<AppState>,
     caller: Caller,
     Path((tenant, webhook)): Path<(String, String)>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Vec<DivertedEventResponse>>, ApiFailure> {
+) -> Result<([(HeaderName, u64); 1], Json<Vec<DivertedEventResponse>>), ApiFailure> {
     let (tenant, webhook) =
         diverted_target(&state, &caller, &["diverted-events.read", "diverted-events.list"], &tenant, &webhook).await?;
     let page = parse_page(query.as_deref().unwrap_or(""))?;
-    Ok(Json(state.db.read(move |c| store::list_diverted(c, tenant, webhook, page)).await?))
+    let (dropped, events) = state
+        .db
+        .read(move |c| {
+            Ok((store::diverted_dropped(c, tenant, webhook)?, store::list_diverted(c, tenant, webhook, page)?))
+        })
+        .await?;
+    Ok(([(HeaderName::from_static(DIVERTED_DROPPED), dropped)], Json(events)))
 }
 
 /// Fetches one diverted event.

@@ -19,6 +19,7 @@ use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 use super::{AppState, ADDRESSES_KEPT};
 use crate::auth::{self, Principal};
 use crate::error::ApiFailure;
+use crate::limits::InFlight;
 use crate::store::{Page, WebhookFilter};
 
 /// Largest `count` accepted.
@@ -32,8 +33,12 @@ const MAX_EVENT_TYPE_FILTERS: usize = 100;
 // Taking the rejection lets handlers check the path first, as the order of checks says.
 pub(super) type JsonBody<T> = Result<Json<T>, JsonRejection>;
 
-/// The authenticated caller of a request.
-pub(super) struct Caller(Principal);
+/// The authenticated caller of a request, holding its places among the requests in
+/// flight of its token and of its tenant until the handler ends.
+pub(super) struct Caller {
+    principal: Principal,
+    _in_flight: [tokio::sync::OwnedSemaphorePermit; 2],
+}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiFailure;
@@ -67,8 +72,21 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(limiter) = &state.limiter {
             check_rate(limiter, &principal.token_id, "this token")?;
         }
-        Ok(Caller(principal))
+        let token = enter(&state.token_in_flight, &principal.token_id, "this token")?;
+        let tenant = enter(&state.tenant_in_flight, &principal.tenant, "this tenant")?;
+        Ok(Caller { principal, _in_flight: [token, tenant] })
     }
+}
+
+/// A place among `key`'s requests in flight, or 429 with `Retry-After` when all are taken.
+fn enter<K: Hash + Eq + Clone>(
+    in_flight: &InFlight<K>,
+    key: &K,
+    who: &str,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiFailure> {
+    in_flight.try_enter(key).ok_or_else(|| {
+        ApiFailure::rate_limited(&format!("{who}: {} requests in flight is the most", in_flight.max()), 1)
+    })
 }
 
 /// 429 with `Retry-After` when `key` has used up its quota.
@@ -100,10 +118,12 @@ impl Caller {
     /// Handlers call it before anything else of the request is checked.
     pub(super) fn authorize(&self, tenant: &str, needs: &[&str]) -> Result<TenantLocator, ApiFailure> {
         let tenant = parse_tenant(tenant)?;
-        if tenant != self.0.tenant {
+        if tenant != self.principal.tenant {
             return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token has no access to tenant {tenant}")));
         }
-        if let Some(missing) = needs.iter().find(|need| !self.0.grants.iter().any(|grant| grant.as_str() == **need)) {
+        if let Some(missing) =
+            needs.iter().find(|need| !self.principal.grants.iter().any(|grant| grant.as_str() == **need))
+        {
             return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token lacks the permission {missing}")));
         }
         Ok(tenant)

@@ -36,6 +36,7 @@ use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
 use crate::db::{Db, StoreError};
 use crate::delivery::{self, EngineConfig, Wake};
 use crate::error::ApiFailure;
+use crate::limits::{InFlight, Limits};
 
 /// Largest request body accepted (larger: 413).
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -52,6 +53,10 @@ pub struct AppState {
     limiter: Option<Arc<TokenLimiter>>,
     // Requests without a valid token, per client address; none: unlimited.
     address_limiter: Option<Arc<AddressLimiter>>,
+    // Quotas and in-flight bounds (issue #28).
+    limits: Limits,
+    token_in_flight: Arc<InFlight<String>>,
+    tenant_in_flight: Arc<InFlight<TenantLocator>>,
 }
 
 /// A rate limiter keyed by token id.
@@ -69,7 +74,7 @@ fn quota(per_second: NonZeroU32, burst: NonZeroU32) -> governor::Quota {
 }
 
 impl AppState {
-    /// State over an open database, with no delivery engine.
+    /// State over an open database, with no delivery engine and the default [`Limits`].
     pub fn new(db: Db) -> Self {
         Self {
             db,
@@ -77,6 +82,19 @@ impl AppState {
             engine: None,
             limiter: None,
             address_limiter: None,
+            limits: Limits::default(),
+            token_in_flight: Arc::new(InFlight::new(Limits::default().in_flight_per_token)),
+            tenant_in_flight: Arc::new(InFlight::new(Limits::default().in_flight_per_tenant)),
+        }
+    }
+
+    /// The same state with other quotas and in-flight bounds.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self {
+            limits,
+            token_in_flight: Arc::new(InFlight::new(limits.in_flight_per_token)),
+            tenant_in_flight: Arc::new(InFlight::new(limits.in_flight_per_tenant)),
+            ..self
         }
     }
 
@@ -225,7 +243,11 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
                 .allow_origin(AllowOrigin::list(options.cors_origins.clone()))
                 .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-                .expose_headers([header::HeaderName::from_static(REQUEST_ID), header::RETRY_AFTER])
+                .expose_headers([
+                    header::HeaderName::from_static(REQUEST_ID),
+                    header::HeaderName::from_static(diverted::DIVERTED_DROPPED),
+                    header::RETRY_AFTER,
+                ])
                 .max_age(Duration::from_secs(600)),
         )
     };
@@ -311,7 +333,7 @@ mod tests {
             responses.keys().map(String::as_str).collect::<Vec<_>>().join(" ")
         };
         assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500 503");
-        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500 503");
+        assert_eq!(statuses("post", ""), "200 400 401 403 409 413 415 429 500 503");
         assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500 503");
         assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500 503");
         assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500 503");

@@ -11,7 +11,8 @@ use webhooks_api::{apply, CreateWebhookRequest, Locator, TenantLocator, UpdateWe
 use super::extract::{parse_filter, parse_locator, Caller, JsonBody};
 use super::AppState;
 use crate::db::StoreError;
-use crate::error::{ApiFailure, BodyFailures, Failures, NotFound};
+use crate::error::{ApiFailure, BodyFailures, Failures, NotFound, QuotaReached};
+use crate::limits::MAX_WEBHOOK_BYTES;
 use crate::store;
 
 /// The routes of this file, with their OpenAPI entries.
@@ -30,6 +31,22 @@ const UPDATE_TRIES: usize = 3;
 /// The 404 of a webhook that is not in the tenant.
 fn webhook_not_found(locator: Locator) -> ApiFailure {
     ApiFailure::not_found(format!("no webhook {locator} in this tenant"))
+}
+
+/// A webhook's JSON as stored, or 413 when it would take more than [`MAX_WEBHOOK_BYTES`].
+fn stored_body(webhook: &WebhookResponse) -> Result<String, ApiFailure> {
+    let body = serde_json::to_string(webhook).map_err(StoreError::from)?;
+    if body.len() > MAX_WEBHOOK_BYTES {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the webhook would take {} bytes stored; a webhook takes at most {MAX_WEBHOOK_BYTES} (64 KiB): \
+                 use fewer or shorter event types or headers",
+                body.len()
+            ),
+        ));
+    }
+    Ok(body)
 }
 
 /// 204 when the webhook was there, else 404.
@@ -89,7 +106,7 @@ async fn list_webhooks(
 #[utoipa::path(post, path = "/{tenantLocator}/webhooks", tag = "webhooks",
     params(("tenantLocator" = String, Path, format = "uuid")),
     request_body = CreateWebhookRequest,
-    responses((status = 200, body = WebhookResponse), Failures, BodyFailures))]
+    responses((status = 200, body = WebhookResponse), Failures, BodyFailures, QuotaReached))]
 async fn create_webhook(
     State(state): State<AppState>,
     caller: Caller,
@@ -99,15 +116,27 @@ async fn create_webhook(
     let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
     let Json(request) = body?;
     let webhook = request.into_valid_webhook(state.next_locator())?;
+    stored_body(&webhook)?;
     let stored = webhook.clone();
-    state
+    let most = state.limits.webhooks_per_tenant;
+    let created = state
         .db
         .call(move |c| {
             let transaction = c.transaction()?;
+            if store::count_webhooks(&transaction, tenant)? >= most {
+                return Ok(false);
+            }
             store::put_webhook(&transaction, tenant, &stored)?;
-            Ok(transaction.commit()?)
+            transaction.commit()?;
+            Ok(true)
         })
         .await?;
+    if !created {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            format!("this tenant has {most} webhooks, the most it may have: delete one before creating another"),
+        ));
+    }
     Ok(Json(webhook))
 }
 
@@ -135,7 +164,7 @@ async fn update_webhook(
             .ok_or_else(|| webhook_not_found(webhook))?;
         let current: WebhookResponse = serde_json::from_str(&previous).map_err(StoreError::from)?;
         let next = apply(&current, &update)?;
-        let body = serde_json::to_string(&next).map_err(StoreError::from)?;
+        let body = stored_body(&next)?;
         let stored = next.clone();
         if state.db.call(move |c| store::replace_webhook(c, tenant, &previous, &stored, &body)).await? {
             return Ok(Json(next));
