@@ -106,14 +106,28 @@ struct ServeArgs {
     #[arg(long, default_value_t = EngineConfig::default().diverted_per_webhook)]
     max_diverted_per_webhook: usize,
     /// Requests one token may have in flight (beyond: 429 with Retry-After).
-    #[arg(long, default_value_t = Limits::default().in_flight_per_token, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, default_value_t = Limits::default().in_flight_per_token, value_parser = at_least_one())]
     max_in_flight_per_token: usize,
     /// Requests one tenant's tokens may have in flight together (beyond: 429 with Retry-After).
-    #[arg(long, default_value_t = Limits::default().in_flight_per_tenant, value_parser = clap::builder::RangedU64ValueParser::<usize>::new().range(1..))]
+    #[arg(long, default_value_t = Limits::default().in_flight_per_tenant, value_parser = at_least_one())]
     max_in_flight_per_tenant: usize,
+    /// Requests of one tenant that run at once; its others wait (up to 5 s, then 503).
+    #[arg(long, default_value_t = Limits::default().running_per_tenant, value_parser = at_least_one())]
+    max_running_per_tenant: usize,
+    /// Reads of all tenants that run at once (beyond: 503 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().reads_running, value_parser = at_least_one())]
+    max_reads_running: usize,
+    /// Writes of all tenants that run at once (beyond: 503 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().writes_running, value_parser = at_least_one())]
+    max_writes_running: usize,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
+}
+
+/// A count of places (a semaphore's permits): zero would refuse or hold every request.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 #[derive(Subcommand)]
@@ -269,6 +283,10 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
                 webhooks_per_tenant: args.max_webhooks_per_tenant,
                 in_flight_per_token: args.max_in_flight_per_token,
                 in_flight_per_tenant: args.max_in_flight_per_tenant,
+                running_per_tenant: args.max_running_per_tenant,
+                reads_running: args.max_reads_running,
+                writes_running: args.max_writes_running,
+                ..Limits::default()
             });
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)

@@ -192,3 +192,52 @@ async fn a_webhook_keeps_its_newest_diverted_events_and_counts_those_dropped() {
     let kept: Vec<webhooks_api::DivertedEventResponse> = response.json().await.unwrap();
     assert_eq!(kept.iter().map(|d| d.event_locator).collect::<Vec<_>>(), raised[3..], "the newest two are kept");
 }
+
+#[tokio::test]
+async fn a_tenant_runs_few_requests_at_once_and_the_server_few_reads() {
+    let limits = Limits {
+        running_per_tenant: 1,
+        reads_running: 2,
+        admission_wait: Duration::from_millis(200),
+        ..Limits::default()
+    };
+    let (server, tenant, token) = limited(limits).await;
+    let (second, second_token) = server.tenant_with_token();
+    let (third, third_token) = server.tenant_with_token();
+    let (release, holders) = hold_readers(&server.db).await;
+    let list = |tenant: TenantLocator, token: &str| {
+        server
+            .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), token)
+            .timeout(Duration::from_secs(5))
+            .send()
+    };
+    // The tenant's one place runs a list (it waits for a reader); its next waits for the
+    // place, then is refused.
+    let running = tokio::spawn(list(tenant, &token));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    let started = Instant::now();
+    let refused = list(tenant, &token).await.unwrap();
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.headers()["retry-after"], "1");
+    assert!(started.elapsed() < Duration::from_secs(1), "waited {:?}", started.elapsed());
+    // Another tenant runs beside it: the server's second read place.
+    let beside = tokio::spawn(list(second, &second_token));
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    // Every read place is taken: a third tenant's read is refused at once, its write runs.
+    let started = Instant::now();
+    let (status, error) = error_of(list(third, &third_token).await.unwrap()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(error.message.contains("as many reads as it may"), "{}", error.message);
+    assert!(started.elapsed() < Duration::from_millis(150), "waited {:?}", started.elapsed());
+    let created = server.call(Method::POST, &format!("/event/{third}/webhooks"), &third_token).json(&webhook("w"));
+    assert_eq!(created.send().await.unwrap().status(), StatusCode::OK);
+    // Authentication has its own place: a bad token is still a 401, not a 503.
+    assert_eq!(list(third, "whk_wrong").await.unwrap().status(), StatusCode::UNAUTHORIZED);
+    drop(release);
+    for holder in holders {
+        holder.await.unwrap();
+    }
+    for waiting in [running, beside] {
+        assert_eq!(waiting.await.unwrap().unwrap().status(), StatusCode::OK);
+    }
+}

@@ -47,7 +47,7 @@ fn diverted_not_found(event: Locator) -> ApiFailure {
 #[utoipa::path(get, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted",
     tag = "diverted-events",
     params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
-        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000)),
+        ("offset" = Option<u32>, Query, maximum = 100000), ("count" = Option<u32>, Query, maximum = 1000)),
     responses((status = 200, body = Vec<DivertedEventResponse>,
         headers(("x-diverted-dropped" = u64, description = "diverted events of this webhook dropped, oldest first, to keep within its quota"))),
         Failures, NotFound))]

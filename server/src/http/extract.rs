@@ -12,18 +12,21 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::Json;
 use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 
 use super::{AppState, ADDRESSES_KEPT};
 use crate::auth::{self, Principal};
 use crate::error::ApiFailure;
-use crate::limits::InFlight;
+use crate::limits::{InFlight, Refusal};
 use crate::store::{Page, WebhookFilter};
 
 /// Largest `count` accepted.
 const MAX_PAGE_SIZE: u32 = 1000;
+/// Largest `offset` accepted: rows skipped are rows read, so a page far past the end is
+/// bounded work too (ten times the default quota of webhooks and of diverted events).
+pub(super) const MAX_OFFSET: u32 = 100_000;
 /// Most `eventTypes` values in one list query (each is a scan of every row's types).
 const MAX_EVENT_TYPE_FILTERS: usize = 100;
 
@@ -37,7 +40,8 @@ pub(super) type JsonBody<T> = Result<Json<T>, JsonRejection>;
 /// flight of its token and of its tenant until the handler ends.
 pub(super) struct Caller {
     principal: Principal,
-    _in_flight: [tokio::sync::OwnedSemaphorePermit; 2],
+    // Its token's and its tenant's places in flight, then its places to run.
+    _places: [tokio::sync::OwnedSemaphorePermit; 4],
 }
 
 impl FromRequestParts<AppState> for Caller {
@@ -72,9 +76,27 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(limiter) = &state.limiter {
             check_rate(limiter, &principal.token_id, "this token")?;
         }
-        let token = enter(&state.token_in_flight, &principal.token_id, "this token")?;
-        let tenant = enter(&state.tenant_in_flight, &principal.tenant, "this tenant")?;
-        Ok(Caller { principal, _in_flight: [token, tenant] })
+        let token = enter(&state.bounds.token_in_flight, &principal.token_id, "this token")?;
+        let tenant = enter(&state.bounds.tenant_in_flight, &principal.tenant, "this tenant")?;
+        let read = matches!(parts.method, Method::GET | Method::HEAD);
+        let [running, kind] =
+            state.bounds.admission.admit(principal.tenant, read).await.map_err(|refusal| match refusal {
+                Refusal::Tenant(wait) => ApiFailure::unavailable(
+                    format!(
+                        "this tenant's requests kept every place it may run in for {} ms: send fewer at once",
+                        wait.as_millis()
+                    ),
+                    1,
+                ),
+                Refusal::Server => ApiFailure::unavailable(
+                    format!(
+                        "the server is running as many {} as it may: try again shortly",
+                        if read { "reads" } else { "writes" }
+                    ),
+                    1,
+                ),
+            })?;
+        Ok(Caller { principal, _places: [token, tenant, running, kind] })
     }
 }
 
@@ -169,7 +191,7 @@ fn parse_boolean(key: &str, value: &str, errors: &mut BTreeMap<String, String>) 
 /// Reads `offset` and `count` into `page`; true when `key` was one of them.
 fn parse_page_parameter(page: &mut Page, key: &str, value: &str, errors: &mut BTreeMap<String, String>) -> bool {
     match key {
-        "offset" => page.offset = parse_number(key, value, u32::MAX, errors).unwrap_or(0),
+        "offset" => page.offset = parse_number(key, value, MAX_OFFSET, errors).unwrap_or(0),
         "count" => page.count = parse_number(key, value, MAX_PAGE_SIZE, errors).unwrap_or(0),
         _ => return false,
     }
@@ -258,6 +280,11 @@ mod tests {
         assert_eq!(failure.status, StatusCode::BAD_REQUEST);
         assert_eq!(failure.field_errors.keys().collect::<Vec<_>>(), ["count", "enabled", "offset"]);
         assert!(parse_filter("count=1000").is_ok());
+        assert!(parse_filter("offset=100000").is_ok());
+        assert_eq!(
+            parse_filter("offset=100001").unwrap_err().field_errors["offset"],
+            "must be a whole number from 0 to 100000"
+        );
         assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
         assert!(parse_page("count=x").is_err());
     }

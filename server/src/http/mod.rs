@@ -36,7 +36,7 @@ use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
 use crate::db::{Db, StoreError};
 use crate::delivery::{self, EngineConfig, Wake};
 use crate::error::ApiFailure;
-use crate::limits::{InFlight, Limits};
+use crate::limits::{Bounds, Limits};
 
 /// Largest request body accepted (larger: 413).
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -53,10 +53,8 @@ pub struct AppState {
     limiter: Option<Arc<TokenLimiter>>,
     // Requests without a valid token, per client address; none: unlimited.
     address_limiter: Option<Arc<AddressLimiter>>,
-    // Quotas and in-flight bounds (issue #28).
-    limits: Limits,
-    token_in_flight: Arc<InFlight<String>>,
-    tenant_in_flight: Arc<InFlight<TenantLocator>>,
+    // Quotas, in-flight bounds and admission (issue #28).
+    bounds: Arc<Bounds>,
 }
 
 /// A rate limiter keyed by token id.
@@ -82,20 +80,13 @@ impl AppState {
             engine: None,
             limiter: None,
             address_limiter: None,
-            limits: Limits::default(),
-            token_in_flight: Arc::new(InFlight::new(Limits::default().in_flight_per_token)),
-            tenant_in_flight: Arc::new(InFlight::new(Limits::default().in_flight_per_tenant)),
+            bounds: Arc::new(Bounds::new(Limits::default())),
         }
     }
 
-    /// The same state with other quotas and in-flight bounds.
+    /// The same state with other quotas, in-flight bounds and admission.
     pub fn with_limits(self, limits: Limits) -> Self {
-        Self {
-            limits,
-            token_in_flight: Arc::new(InFlight::new(limits.in_flight_per_token)),
-            tenant_in_flight: Arc::new(InFlight::new(limits.in_flight_per_tenant)),
-            ..self
-        }
+        Self { bounds: Arc::new(Bounds::new(limits)), ..self }
     }
 
     /// Limits each token to `per_second` requests a second on average, `burst` at once.

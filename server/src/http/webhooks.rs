@@ -84,7 +84,7 @@ async fn fetch_webhook(
 /// Lists a tenant's webhooks, filtered, in creation order.
 #[utoipa::path(get, path = "/{tenantLocator}/webhooks/list", tag = "webhooks",
     params(("tenantLocator" = String, Path, format = "uuid"),
-        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000),
+        ("offset" = Option<u32>, Query, maximum = 100000), ("count" = Option<u32>, Query, maximum = 1000),
         ("name" = Option<String>, Query, description = "case-insensitive substring"),
         ("enabled" = Option<bool>, Query), ("suspended" = Option<bool>, Query),
         ("active" = Option<bool>, Query, description = "enabled and not suspended"),
@@ -118,7 +118,7 @@ async fn create_webhook(
     let webhook = request.into_valid_webhook(state.next_locator())?;
     stored_body(&webhook)?;
     let stored = webhook.clone();
-    let most = state.limits.webhooks_per_tenant;
+    let most = state.bounds.limits.webhooks_per_tenant;
     let created = state
         .db
         .call(move |c| {
