@@ -27,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Issue, list or revoke bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -83,6 +83,21 @@ struct ServeArgs {
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
+    /// Deliveries of one tenant sent at once, at most (its hanging endpoints hold no more workers).
+    #[arg(long, default_value_t = EngineConfig::default().per_tenant, value_parser = at_least_one())]
+    delivery_per_tenant: usize,
+    /// Deliveries one tenant may have queued; beyond, an event is stored but not queued.
+    #[arg(long, default_value_t = EngineConfig::default().queued_per_tenant)]
+    delivery_queue_per_tenant: usize,
+    /// How long an alert endpoint may take to answer, in milliseconds (at most the delivery timeout).
+    #[arg(long, default_value_t = EngineConfig::default().alert_timeout.as_millis() as u64)]
+    alert_timeout_ms: u64,
+    /// The shortest wait before a retry, in milliseconds, whatever a strategy says.
+    #[arg(long, default_value_t = EngineConfig::default().min_retry_interval.as_millis() as u64)]
+    min_retry_interval_ms: u64,
+    /// Requests a second the engine sends to one destination host, at most.
+    #[arg(long, default_value_t = EngineConfig::default().per_host_per_second)]
+    delivery_per_host_per_second: NonZeroU32,
     /// Days an event is kept (unless a diverted event or a queued delivery still names it).
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     event_retention_days: u32,
@@ -177,7 +192,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Token(command) => token(command),
         Command::Seed { database, tenant, count } => {
             let now = time::OffsetDateTime::now_utc();
@@ -266,6 +281,11 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         timeout: Duration::from_millis(args.delivery_timeout_ms),
         destinations: Destinations::allowing(args.allow_destinations),
         diverted_per_webhook: args.max_diverted_per_webhook,
+        per_tenant: args.delivery_per_tenant,
+        queued_per_tenant: args.delivery_queue_per_tenant,
+        alert_timeout: Duration::from_millis(args.alert_timeout_ms),
+        min_retry_interval: Duration::from_millis(args.min_retry_interval_ms),
+        per_host_per_second: args.delivery_per_host_per_second,
         ..EngineConfig::default()
     };
     let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);

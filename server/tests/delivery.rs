@@ -14,13 +14,17 @@ use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::Destinations;
 use webhooks_server::receiver::{self, Recorded};
 
-/// An engine that may reach this machine's loopback receivers.
+/// An engine that may reach this machine's loopback receivers, without the bounds between
+/// tenants and hosts (`isolation.rs` tests those): one tenant, one host, short retries.
 fn engine(timeout_ms: u64) -> EngineConfig {
     EngineConfig {
         workers: 4,
+        per_tenant: 8,
         timeout: Duration::from_millis(timeout_ms),
         poll_interval: Duration::from_millis(10),
         destinations: Destinations::with_loopback(),
+        min_retry_interval: Duration::ZERO,
+        per_host_per_second: std::num::NonZeroU32::MAX,
         ..EngineConfig::default()
     }
 }

@@ -3,6 +3,7 @@
 
 mod common;
 
+use std::num::NonZeroU32;
 use std::time::{Duration, Instant};
 
 use common::{error_of, TestServer};
@@ -13,6 +14,7 @@ use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::Destinations;
 use webhooks_server::limits::Limits;
+use webhooks_server::receiver;
 use webhooks_server::RouterOptions;
 
 fn names(prefix: &str, count: usize) -> Vec<String> {
@@ -240,4 +242,142 @@ async fn a_tenant_runs_few_requests_at_once_and_the_server_few_reads() {
     for waiting in [running, beside] {
         assert_eq!(waiting.await.unwrap().unwrap().status(), StatusCode::OK);
     }
+}
+
+/// A server with this engine (loopback allowed), a receiver, and two tenants with tokens.
+struct Delivering {
+    server: TestServer,
+    receiver: String,
+    recorded: receiver::Recorded,
+}
+
+async fn delivering(engine: EngineConfig) -> Delivering {
+    let engine = EngineConfig {
+        poll_interval: Duration::from_millis(10),
+        destinations: Destinations::with_loopback(),
+        ..engine
+    };
+    let server = TestServer::start_delivering(engine).await;
+    let (address, recorded) = receiver::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    Delivering { server, receiver: format!("http://{address}"), recorded }
+}
+
+impl Delivering {
+    /// A webhook of `tenant` on `path` of the receiver, for `billing.invoice.generate`.
+    async fn webhook(&self, tenant: TenantLocator, token: &str, path: &str, failure_handling: serde_json::Value) {
+        let body = json!({"name": path, "endpoint": {"url": format!("{}{path}", self.receiver)},
+                          "failureHandling": failure_handling, "eventTypes": ["billing.invoice.generate"]});
+        self.server.create(tenant, token, body).await;
+    }
+
+    async fn raise(&self, tenant: TenantLocator) -> Instant {
+        self.server.raise(tenant, "billing.invoice.generate").await;
+        Instant::now()
+    }
+
+    /// When the receiver got its first request to `path`, waiting up to 5 s.
+    async fn first_to(&self, path: &str) -> Instant {
+        let started = Instant::now();
+        loop {
+            if let Some(received) = self.recorded.to(path).first() {
+                return received.at;
+            }
+            assert!(started.elapsed() < Duration::from_secs(5), "nothing reached {path}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_tenant_whose_endpoints_hang_holds_at_most_its_share_of_the_workers() {
+    let s = delivering(EngineConfig {
+        workers: 3,
+        per_tenant: 2,
+        timeout: Duration::from_secs(4),
+        ..EngineConfig::default()
+    })
+    .await;
+    let (hostile, hostile_token) = s.server.tenant_with_token();
+    for _ in 0..3 {
+        s.webhook(hostile, &hostile_token, "/hang", json!({})).await;
+    }
+    s.raise(hostile).await;
+    let (quiet, quiet_token) = s.server.tenant_with_token();
+    s.webhook(quiet, &quiet_token, "/ok", json!({})).await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(s.recorded.to("/hang").len(), 2, "the hostile tenant holds two workers, not three");
+    let raised = s.raise(quiet).await;
+    let delay = s.first_to("/ok").await - raised;
+    assert!(delay < Duration::from_secs(1), "the quiet tenant's delivery started after {delay:?}");
+}
+
+#[tokio::test]
+async fn an_alert_endpoint_that_hangs_holds_a_worker_for_the_alert_timeout_only() {
+    let s = delivering(EngineConfig {
+        timeout: Duration::from_secs(4),
+        alert_timeout: Duration::from_millis(200),
+        ..EngineConfig::default()
+    })
+    .await;
+    let (tenant, token) = s.server.tenant_with_token();
+    let alert = json!({"alertEndpoint": {"url": format!("{}/hang", s.receiver)}});
+    s.webhook(tenant, &token, "/status/500", alert).await;
+    let raised = s.raise(tenant).await;
+    s.server.until_queue_is_empty().await;
+    assert_eq!(s.recorded.to("/hang").len(), 1, "the notice was sent");
+    assert!(raised.elapsed() < Duration::from_secs(2), "the delivery ended after {:?}", raised.elapsed());
+}
+
+#[tokio::test]
+async fn retries_wait_at_least_the_minimum_interval() {
+    let s =
+        delivering(EngineConfig { min_retry_interval: Duration::from_millis(300), ..EngineConfig::default() }).await;
+    let (tenant, token) = s.server.tenant_with_token();
+    let retry = json!({"triggers": ["5xx"], "retryStrategy": {"type": "linear", "interval": 1, "attempts": 2}});
+    s.webhook(tenant, &token, "/status/500", retry).await;
+    s.raise(tenant).await;
+    s.server.until_queue_is_empty().await;
+    let times: Vec<Instant> = s.recorded.to("/status/500").iter().map(|r| r.at).collect();
+    assert_eq!(times.len(), 3);
+    for gap in times.windows(2).map(|w| w[1] - w[0]) {
+        assert!(gap >= Duration::from_millis(300), "a retry after {gap:?}");
+    }
+}
+
+#[tokio::test]
+async fn one_destination_host_gets_at_most_its_rate_and_waiting_is_no_attempt() {
+    let s =
+        delivering(EngineConfig { per_host_per_second: NonZeroU32::new(2).unwrap(), ..EngineConfig::default() }).await;
+    let (tenant, token) = s.server.tenant_with_token();
+    // No retries: a delivery counted as a failed attempt would be dropped.
+    s.webhook(tenant, &token, "/ok", json!({"triggers": []})).await;
+    for _ in 0..4 {
+        s.raise(tenant).await;
+    }
+    s.server.until_queue_is_empty().await;
+    let times: Vec<Instant> = s.recorded.to("/ok").iter().map(|r| r.at).collect();
+    assert_eq!(times.len(), 4, "every delivery was sent once");
+    let spread = times[3] - times[0];
+    assert!(spread >= Duration::from_millis(900), "four deliveries at 2 a second took {spread:?}");
+}
+
+#[tokio::test]
+async fn a_tenant_queues_at_most_its_depth_of_deliveries() {
+    let s = delivering(EngineConfig { queued_per_tenant: 2, ..EngineConfig::default() }).await;
+    let (tenant, token) = s.server.tenant_with_token();
+    for _ in 0..3 {
+        s.webhook(tenant, &token, "/hang", json!({})).await;
+    }
+    let raised = |tenant: TenantLocator| {
+        let response = s.server.client.post(format!("{}/dev/{tenant}/events", s.server.base));
+        async move {
+            let body: serde_json::Value =
+                response.json(&json!({"type": "billing.invoice.generate"})).send().await.unwrap().json().await.unwrap();
+            body["deliveries"].as_u64().unwrap()
+        }
+    };
+    assert_eq!(raised(tenant).await, 2, "two of three queued");
+    let (quiet, quiet_token) = s.server.tenant_with_token();
+    s.webhook(quiet, &quiet_token, "/ok", json!({})).await;
+    assert_eq!(raised(quiet).await, 1, "another tenant's queue is its own");
 }

@@ -22,6 +22,7 @@ mod policy;
 mod send;
 
 use std::error::Error;
+use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -52,6 +53,18 @@ pub struct EngineConfig {
     pub destinations: Destinations,
     /// Diverted events one webhook keeps; beyond, the oldest are dropped (and counted).
     pub diverted_per_webhook: usize,
+    /// Deliveries of one tenant sent at once, at most: a tenant whose endpoints hang holds
+    /// no more workers than this.
+    pub per_tenant: usize,
+    /// Deliveries one tenant may have queued; beyond, an event is stored but not queued.
+    pub queued_per_tenant: usize,
+    /// How long an alert endpoint may take to answer (shorter: a notice is best effort).
+    pub alert_timeout: Duration,
+    /// The shortest wait before a retry, whatever the strategy says.
+    pub min_retry_interval: Duration,
+    /// Requests a second sent to one destination host, at most (the rest wait their turn,
+    /// not counted as attempts).
+    pub per_host_per_second: NonZeroU32,
 }
 
 impl Default for EngineConfig {
@@ -63,6 +76,11 @@ impl Default for EngineConfig {
             poll_interval: Duration::from_millis(100),
             destinations: Destinations::default(),
             diverted_per_webhook: 10_000,
+            per_tenant: 4,
+            queued_per_tenant: 10_000,
+            alert_timeout: Duration::from_secs(2),
+            min_retry_interval: Duration::from_secs(1),
+            per_host_per_second: NonZeroU32::new(20).expect("non-zero"),
         }
     }
 }
@@ -120,8 +138,11 @@ impl Engine {
             } else {
                 let now = timestamp::unix_ms_now();
                 let until = now + self.config.claim_duration().as_millis() as i64;
-                let per_webhook = self.config.per_webhook.max(1);
-                match self.db.call(move |c| outbox::claim_due(c, free, per_webhook, now, until)).await {
+                let caps = outbox::Caps {
+                    per_webhook: self.config.per_webhook.max(1),
+                    per_tenant: self.config.per_tenant.max(1),
+                };
+                match self.db.call(move |c| outbox::claim_due(c, free, caps, now, until)).await {
                     Ok(claimed) => claimed,
                     Err(error) => {
                         tracing::error!(error = &error as &dyn Error, "delivery engine cannot read its outbox");
@@ -182,8 +203,13 @@ impl Engine {
             };
             return self.finish(delivery, Finish::End(ending), "not sent: the webhook is suspended").await;
         }
+        if let Err(wait) = self.sender.take_turn(&hook.endpoint) {
+            // Not an attempt: the delivery is due again once its host has room.
+            let wait_ms = wait.as_millis() as i64 + 1;
+            return self.finish(delivery, Finish::Postpone(wait_ms), "postponed: its host's rate is used up").await;
+        }
         let started = Instant::now();
-        let outcome = self.sender.send(&hook.endpoint, &event.to_string(), body).await;
+        let outcome = self.sender.send(&hook.endpoint, &event.to_string(), body, self.config.timeout).await;
         let message = outcome.message(self.config.timeout);
         tracing::info!(
             webhook = %webhook,
@@ -196,7 +222,10 @@ impl Engine {
         let finish = match decide(&hook.failure_handling, delivery.retries_done, &outcome) {
             Decision::Done => Finish::End(Ending::Delivered),
             Decision::Drop => Finish::End(Ending::Remove),
-            Decision::Retry { delay_ms } => Finish::RetryAfter(jittered(delay_ms, fastrand::f64())),
+            Decision::Retry { delay_ms } => {
+                let delay_ms = delay_ms.max(self.config.min_retry_interval.as_millis() as i64);
+                Finish::RetryAfter(jittered(delay_ms, fastrand::f64()))
+            }
             Decision::GiveUp { trigger } => {
                 if let Some(alert) = &hook.failure_handling.alert_endpoint {
                     self.sender.alert(alert, &hook, event, &trigger, &message, delivery.retries_done + 1).await;

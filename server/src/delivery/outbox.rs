@@ -30,8 +30,10 @@ pub(super) struct Delivery {
 
 /// The outbox change an attempt ends with.
 pub(super) enum Finish {
-    /// Due again after this many milliseconds.
+    /// Due again after this many milliseconds, as the next attempt.
     RetryAfter(i64),
+    /// Due again after this many milliseconds, not attempted (its host's rate was used up).
+    Postpone(i64),
     /// Never due again, for this reason (the row does not decode).
     SetAside(String),
     /// The delivery is over: its row goes.
@@ -53,11 +55,13 @@ pub(super) enum Ending {
 /// Stores an event at the end of its tenant's stream (which may give it a later locator,
 /// and sets its timestamp: `stream::append`) and enqueues one delivery for each enabled
 /// webhook of the tenant that subscribes to its type (suspended ones too: the engine
-/// diverts for them). Returns how many deliveries were enqueued.
+/// diverts for them), as long as the tenant has fewer than `max_queued` queued; the
+/// deliveries beyond are not queued (logged). Returns how many deliveries were enqueued.
 pub fn raise_event(
     connection: &mut Connection,
     tenant: TenantLocator,
     event: &mut EventResponse,
+    max_queued: usize,
 ) -> Result<usize, StoreError> {
     let transaction = connection.transaction()?;
     crate::stream::append(&transaction, tenant, event)?;
@@ -67,15 +71,30 @@ pub fn raise_event(
         )?
         .query_map(params![tenant.to_string(), format!("\n{}\n", event.kind)], |row| row.get(0))?
         .collect::<Result<_, _>>()?;
+    let queued: usize = if webhooks.is_empty() {
+        0
+    } else {
+        // Counted through `deliveries_once` (tenant first), up to the bound only.
+        transaction
+            .prepare_cached("SELECT count(*) FROM (SELECT 1 FROM deliveries WHERE tenant = ?1 LIMIT ?2)")?
+            .query_row(params![tenant.to_string(), max_queued as i64], |row| row.get(0))?
+    };
+    let room = max_queued.saturating_sub(queued).min(webhooks.len());
+    if room < webhooks.len() {
+        tracing::warn!(
+            tenant = %tenant, event = %event.locator, not_queued = webhooks.len() - room, max_queued,
+            "the tenant's delivery queue is full: deliveries of this event not queued"
+        );
+    }
     let now = timestamp::unix_ms_now();
-    for webhook in &webhooks {
+    for webhook in &webhooks[..room] {
         transaction.execute(
             "INSERT INTO deliveries (tenant, webhook, event_locator, due_at_ms) VALUES (?1, ?2, ?3, ?4)",
             params![tenant.to_string(), webhook, event.locator.to_string(), now],
         )?;
     }
     transaction.commit()?;
-    Ok(webhooks.len())
+    Ok(room)
 }
 
 /// A column as text, whatever it holds (a corrupt row's webhook is still a key).
@@ -90,13 +109,20 @@ fn raw_text(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<String> {
 /// leaves others to claim.
 const CANDIDATES_PER_WORKER: usize = 4;
 
-/// Claims up to `limit` due deliveries until `claim_until_ms`, at most `per_webhook` in
-/// flight for any webhook. A due row that does not decode is set aside (never due again,
-/// `set_aside` says why) and logged; it never stops the others.
+/// The most deliveries in flight at once for one webhook and for one tenant.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Caps {
+    pub(super) per_webhook: usize,
+    pub(super) per_tenant: usize,
+}
+
+/// Claims up to `limit` due deliveries until `claim_until_ms`, within `caps` of what is in
+/// flight. A due row that does not decode is set aside (never due again, `set_aside` says
+/// why) and logged; it never stops the others.
 pub(super) fn claim_due(
     connection: &mut Connection,
     limit: usize,
-    per_webhook: usize,
+    caps: Caps,
     now_ms: i64,
     claim_until_ms: i64,
 ) -> Result<Vec<Delivery>, StoreError> {
@@ -108,31 +134,41 @@ pub(super) fn claim_due(
         )?
         .query_map([now_ms], |row| Ok(((raw_text(row, 0)?, raw_text(row, 1)?), row.get::<_, usize>(2)?)))?
         .collect::<Result<_, _>>()?;
-    // Webhooks at their limit are left out in SQL, so that their rows do not fill the window.
-    // The claimed rows are few: both queries read them through their index, never the outbox.
+    let mut tenant_in_flight: HashMap<String, usize> = HashMap::new();
+    for ((tenant, _), count) in &in_flight {
+        *tenant_in_flight.entry(tenant.clone()).or_default() += count;
+    }
+    // Webhooks and tenants at their limit are left out in SQL, so that their rows do not
+    // fill the window. The claimed rows are few: the queries read them through their
+    // index, never the outbox.
     let candidates: Vec<(i64, (String, String), rusqlite::Result<Delivery>)> = transaction
         .prepare_cached(
             "SELECT id, tenant, webhook, event_locator, attempt, resend FROM deliveries
              WHERE due_at_ms <= ?1 AND claimed_until_ms <= ?1
                AND (tenant, webhook) NOT IN (SELECT tenant, webhook FROM deliveries INDEXED BY deliveries_by_claim
                                              WHERE claimed_until_ms > ?1 GROUP BY tenant, webhook HAVING count(*) >= ?3)
+               AND tenant NOT IN (SELECT tenant FROM deliveries INDEXED BY deliveries_by_claim
+                                  WHERE claimed_until_ms > ?1 GROUP BY tenant HAVING count(*) >= ?4)
              ORDER BY due_at_ms, id LIMIT ?2",
         )?
-        .query_map(params![now_ms, (limit * CANDIDATES_PER_WORKER) as i64, per_webhook as i64], |row| {
-            let id: i64 = row.get(0)?;
-            let decoded = (|| {
-                Ok(Delivery {
-                    id,
-                    tenant: store::locator_column(row, 1)?,
-                    webhook: store::locator_column(row, 2)?,
-                    event: store::locator_column(row, 3)?,
-                    retries_done: row.get(4)?,
-                    resend: row.get(5)?,
-                    claim: claim_until_ms,
-                })
-            })();
-            Ok((id, (raw_text(row, 1)?, raw_text(row, 2)?), decoded))
-        })?
+        .query_map(
+            params![now_ms, (limit * CANDIDATES_PER_WORKER) as i64, caps.per_webhook as i64, caps.per_tenant as i64],
+            |row| {
+                let id: i64 = row.get(0)?;
+                let decoded = (|| {
+                    Ok(Delivery {
+                        id,
+                        tenant: store::locator_column(row, 1)?,
+                        webhook: store::locator_column(row, 2)?,
+                        event: store::locator_column(row, 3)?,
+                        retries_done: row.get(4)?,
+                        resend: row.get(5)?,
+                        claim: claim_until_ms,
+                    })
+                })();
+                Ok((id, (raw_text(row, 1)?, raw_text(row, 2)?), decoded))
+            },
+        )?
         .collect::<Result<_, _>>()?;
     let mut claimed = Vec::new();
     for (id, webhook, decoded) in candidates {
@@ -143,11 +179,16 @@ pub(super) fn claim_due(
                 continue;
             }
         };
+        let tenant_busy = tenant_in_flight.entry(webhook.0.clone()).or_default();
+        if claimed.len() == limit || *tenant_busy >= caps.per_tenant {
+            continue;
+        }
         let busy = in_flight.entry(webhook).or_default();
-        if claimed.len() == limit || *busy >= per_webhook {
+        if *busy >= caps.per_webhook {
             continue;
         }
         *busy += 1;
+        *tenant_busy += 1;
         transaction.execute(
             "UPDATE deliveries SET claimed_until_ms = ?2 WHERE id = ?1",
             params![delivery.id, claim_until_ms],
@@ -204,10 +245,11 @@ pub(super) fn record(
         return Ok(false);
     }
     match finish {
-        Finish::RetryAfter(delay_ms) => {
+        Finish::RetryAfter(delay_ms) | Finish::Postpone(delay_ms) => {
+            let attempted = i64::from(matches!(finish, Finish::RetryAfter(_)));
             transaction.execute(
-                "UPDATE deliveries SET attempt = attempt + 1, due_at_ms = ?2, claimed_until_ms = 0 WHERE id = ?1",
-                params![delivery.id, timestamp::unix_ms_now() + delay_ms],
+                "UPDATE deliveries SET attempt = attempt + ?3, due_at_ms = ?2, claimed_until_ms = 0 WHERE id = ?1",
+                params![delivery.id, timestamp::unix_ms_now() + delay_ms, attempted],
             )?;
         }
         Finish::SetAside(why) => set_aside(&transaction, delivery.id, &why)?,

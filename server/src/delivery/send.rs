@@ -20,9 +20,14 @@ pub(super) struct Sender {
     any_certificate: reqwest::Client,
     /// The allowances, shared with both clients' resolvers.
     destinations: Arc<Destinations>,
-    /// How long an endpoint may take to answer (named in a timeout's message).
-    timeout: Duration,
+    /// How long an alert endpoint may take to answer.
+    alert_timeout: Duration,
+    /// Requests a second per destination host.
+    hosts: governor::DefaultKeyedRateLimiter<String>,
 }
+
+/// Destination hosts the rate limiter keeps before it forgets those whose quota is full again.
+const HOSTS_KEPT: usize = 4096;
 
 impl Sender {
     /// Two clients alike but for TLS: an endpoint is sent to by the one its `secureSsl`
@@ -43,7 +48,28 @@ impl Sender {
                 .build()
                 .expect("an HTTP client with a timeout builds")
         };
-        Self { verifying: client(true), any_certificate: client(false), destinations, timeout: config.timeout }
+        let per_host = governor::Quota::per_second(config.per_host_per_second);
+        Self {
+            verifying: client(true),
+            any_certificate: client(false),
+            destinations,
+            alert_timeout: config.alert_timeout.min(config.timeout),
+            hosts: governor::RateLimiter::keyed(per_host),
+        }
+    }
+
+    /// Takes a turn of `endpoint`'s host (its rate per second), or says how long until
+    /// one is free. A URL without a host is let through: `send` refuses it.
+    pub(super) fn take_turn(&self, endpoint: &EndpointResponse) -> Result<(), Duration> {
+        let Some(host) = url::Url::parse(&endpoint.url).ok().and_then(|url| url.host_str().map(str::to_owned)) else {
+            return Ok(());
+        };
+        if self.hosts.len() > HOSTS_KEPT {
+            self.hosts.retain_recent();
+        }
+        self.hosts
+            .check_key(&host)
+            .map_err(|not_until| not_until.wait_time_from(governor::clock::Clock::now(self.hosts.clock())))
     }
 
     /// The client for `endpoint`. Either sends `http://` as plain HTTP.
@@ -55,10 +81,10 @@ impl Sender {
         }
     }
 
-    /// POSTs `body` to `endpoint` with its headers, if the destination is allowed; signed
-    /// as message `id` if the endpoint signs, over these very bytes, at this moment (each
-    /// attempt has its own timestamp).
-    pub(super) async fn send(&self, endpoint: &EndpointResponse, id: &str, body: String) -> Outcome {
+    /// POSTs `body` to `endpoint` with its headers, if the destination is allowed, waiting
+    /// at most `timeout` for the answer; signed as message `id` if the endpoint signs, over
+    /// these very bytes, at this moment (each attempt has its own timestamp).
+    pub(super) async fn send(&self, endpoint: &EndpointResponse, id: &str, body: String, timeout: Duration) -> Outcome {
         let url = &endpoint.url;
         let target = match validate::sender::url(url) {
             Ok(target) => target,
@@ -68,7 +94,12 @@ impl Sender {
             return Outcome::Refused(refused.to_string());
         }
         let signature = signing::sign(&endpoint.security, id, timestamp::unix_ms_now() / 1000, body.as_bytes());
-        let mut request = self.client_for(endpoint).post(target).header("Content-Type", "application/json").body(body);
+        let mut request = self
+            .client_for(endpoint)
+            .post(target)
+            .timeout(timeout)
+            .header("Content-Type", "application/json")
+            .body(body);
         for (name, values) in &endpoint.headers {
             // A webhook stored before the rule may hold one: HTTP's own headers are the sender's.
             // When signing, the signature's headers are the signature's: one value each.
@@ -125,9 +156,9 @@ impl Sender {
         });
         // A notice is a message of its own: a receiver that drops repeated ids keeps every one.
         let id = format!("alert_{}", ulid::Ulid::generate());
-        let outcome = self.send(alert, &id, notice.to_string()).await;
+        let outcome = self.send(alert, &id, notice.to_string(), self.alert_timeout).await;
         if !matches!(outcome, Outcome::Delivered(_)) {
-            tracing::warn!(webhook = %hook.locator, outcome = %outcome.message(self.timeout), "alert endpoint not reached");
+            tracing::warn!(webhook = %hook.locator, outcome = %outcome.message(self.alert_timeout), "alert endpoint not reached");
         }
     }
 }

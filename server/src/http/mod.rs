@@ -55,6 +55,8 @@ pub struct AppState {
     address_limiter: Option<Arc<AddressLimiter>>,
     // Quotas, in-flight bounds and admission (issue #28).
     bounds: Arc<Bounds>,
+    // Deliveries a tenant may have queued (the engine's `queued_per_tenant`).
+    queued_per_tenant: usize,
 }
 
 /// A rate limiter keyed by token id.
@@ -81,6 +83,7 @@ impl AppState {
             limiter: None,
             address_limiter: None,
             bounds: Arc::new(Bounds::new(Limits::default())),
+            queued_per_tenant: EngineConfig::default().queued_per_tenant,
         }
     }
 
@@ -102,8 +105,9 @@ impl AppState {
 
     /// Starts the delivery engine on this database (needs a Tokio runtime).
     pub fn with_engine(self, config: EngineConfig) -> Self {
+        let queued_per_tenant = config.queued_per_tenant;
         let engine = Some(delivery::start(self.db.clone(), config));
-        Self { engine, ..self }
+        Self { engine, queued_per_tenant, ..self }
     }
 
     /// The database.
@@ -136,10 +140,11 @@ impl AppState {
             kind,
             data: serde_json::Value::Object(data),
         };
+        let max_queued = self.queued_per_tenant;
         let (event, enqueued) = self
             .db
             .call(move |c| {
-                let enqueued = delivery::raise_event(c, tenant, &mut event)?;
+                let enqueued = delivery::raise_event(c, tenant, &mut event, max_queued)?;
                 Ok((event, enqueued))
             })
             .await?;
