@@ -96,6 +96,17 @@ fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// The text before a token's 64 hex digits.
+const TOKEN_PREFIX: &str = "whk_";
+
+/// Whether `token` has the shape [`issue`] gives (`whk_` and 64 lowercase hex digits):
+/// any other is refused without a lookup.
+pub fn well_formed(token: &str) -> bool {
+    token
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
 /// Issues a new token and returns `(id, secret)`; only the secret's hash is stored.
 pub fn issue(
     connection: &Connection,
@@ -105,7 +116,7 @@ pub fn issue(
 ) -> Result<(String, String), StoreError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|error| StoreError::Task(format!("random source: {error}")))?;
-    let token = format!("whk_{}", secret.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
+    let token = format!("{TOKEN_PREFIX}{}", secret.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
     let id = ulid::Ulid::generate().to_string();
     let grants = grants.iter().map(Grant::as_str).collect::<Vec<_>>().join(",");
     connection.execute(

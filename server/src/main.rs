@@ -135,6 +135,12 @@ struct ServeArgs {
     /// Writes of all tenants that run at once (beyond: 503 with Retry-After).
     #[arg(long, default_value_t = Limits::default().writes_running, value_parser = at_least_one())]
     max_writes_running: usize,
+    /// Connections open at once, at most (beyond: closed as soon as accepted).
+    #[arg(long, default_value_t = RouterOptions::default().max_connections, value_parser = at_least_one())]
+    max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client by its /64).
+    #[arg(long, default_value_t = RouterOptions::default().max_connections_per_address, value_parser = at_least_one())]
+    max_connections_per_address: usize,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
@@ -273,8 +279,18 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options =
-        RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev, ..RouterOptions::default() };
+    let options = RouterOptions {
+        cors_origins,
+        static_dir: args.static_dir,
+        dev: args.dev,
+        max_connections: args.max_connections,
+        max_connections_per_address: args.max_connections_per_address,
+        ..RouterOptions::default()
+    };
+    match webhooks_server::raise_open_file_limit() {
+        Ok(files) => tracing::info!(files, "open-file limit"),
+        Err(error) => tracing::warn!(error = &error as &dyn std::error::Error, "cannot raise the open-file limit"),
+    }
     let engine = EngineConfig {
         workers: args.delivery_workers,
         per_webhook: args.delivery_per_webhook,

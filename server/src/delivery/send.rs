@@ -26,6 +26,11 @@ pub(super) struct Sender {
     hosts: governor::DefaultKeyedRateLimiter<String>,
 }
 
+/// Idle connections kept per destination host, in each client's pool.
+const POOL_IDLE_PER_HOST: usize = 4;
+/// How long an idle connection is kept.
+const POOL_IDLE_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Destination hosts the rate limiter keeps before it forgets those whose quota is full again.
 const HOSTS_KEPT: usize = 4096;
 
@@ -39,6 +44,9 @@ impl Sender {
             reqwest::Client::builder()
                 .timeout(config.timeout)
                 .connect_timeout(config.timeout)
+                // Bounded pools: few idle connections per host, closed after a while.
+                .pool_max_idle_per_host(POOL_IDLE_PER_HOST)
+                .pool_idle_timeout(POOL_IDLE_TIMEOUT)
                 // A 3xx is an answer like any other: following it would reach a place unchecked.
                 .redirect(reqwest::redirect::Policy::none())
                 // A proxy would connect where the resolver cannot see.

@@ -57,11 +57,12 @@ impl FromRequestParts<AppState> for Caller {
             .map(|(_, token)| token.trim().to_owned())
             .filter(|token| !token.is_empty());
         let principal = match token {
-            // Its own connection: a token is never checked behind a list query.
-            Some(token) => {
+            // Its own connection: a token is never checked behind a list query. A token
+            // that is not of the shape `issue` gives is no token: no lookup.
+            Some(token) if auth::well_formed(&token) => {
                 state.db.read_for_authentication(move |connection| auth::authenticate(connection, &token)).await?
             }
-            None => None,
+            _ => None,
         };
         let Some(principal) = principal else {
             if let Some(limiter) = &state.address_limiter {
@@ -125,7 +126,7 @@ fn check_rate<K: Hash + Eq + Clone>(
 
 /// The key of a client's address: an IPv4 address, or an IPv6 client's /64 (one host
 /// holds a whole /64, so its single addresses would be quotas without end).
-fn address_key(address: IpAddr) -> IpAddr {
+pub(crate) fn address_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),

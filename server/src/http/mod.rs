@@ -11,6 +11,7 @@ mod dev;
 mod diverted;
 mod events;
 mod extract;
+pub(crate) use extract::address_key;
 mod static_files;
 mod webhooks;
 
@@ -171,8 +172,15 @@ pub struct RouterOptions {
     pub dev: bool,
     /// How long an API request may take, body included (beyond: 408).
     pub request_timeout: Duration,
-    /// How long a connection may take to send a request's headers (beyond: closed).
+    /// How long a connection may take to send a request's headers, also while it is idle
+    /// between requests (beyond: closed).
     pub header_read_timeout: Duration,
+    /// How long one write of an answer may wait for the client to read (beyond: closed).
+    pub write_timeout: Duration,
+    /// Connections open at once, at most (beyond: closed at once).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client by its /64).
+    pub max_connections_per_address: usize,
 }
 
 impl Default for RouterOptions {
@@ -183,6 +191,9 @@ impl Default for RouterOptions {
             dev: false,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            max_connections_per_address: 64,
         }
     }
 }
@@ -251,7 +262,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let api =
         api.layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let app = match &options.static_dir {
-        Some(dir) => static_files::serve(api, dir),
+        Some(dir) => static_files::serve(api, dir, options.request_timeout),
         None => api,
     };
     app.layer(middleware::from_fn(log_request)).with_state(state)
