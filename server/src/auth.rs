@@ -16,8 +16,11 @@ use crate::timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Grant(String);
 
-/// Every permission the API checks, as Socotra writes them.
-pub const ALL_GRANTS: [&str; 9] = [
+/// The permission of the `--dev` intake (`POST /dev/{tenantLocator}/events`).
+pub const DEV_RAISE: &str = "dev.raise";
+
+/// Every permission the API checks, as Socotra writes them, and the dev intake's.
+pub const ALL_GRANTS: [&str; 10] = [
     "webhooks.read",
     "webhooks.list",
     "webhooks.write",
@@ -27,6 +30,7 @@ pub const ALL_GRANTS: [&str; 9] = [
     "diverted-events.delete",
     "events.read",
     "events.list",
+    DEV_RAISE,
 ];
 
 impl Grant {

@@ -58,6 +58,13 @@ pub async fn serve(
     options: &RouterOptions,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    if options.dev && !listener.local_addr()?.ip().is_loopback() {
+        // The dev intake makes the server sign and send what a caller writes.
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "--dev needs a loopback --listen address (127.0.0.1 or ::1)",
+        ));
+    }
     let app = router(state, options);
     let mut http1 = hyper::server::conn::http1::Builder::new();
     http1.timer(TokioTimer::new()).header_read_timeout(options.header_read_timeout);

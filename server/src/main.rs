@@ -302,6 +302,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         alert_timeout: Duration::from_millis(args.alert_timeout_ms),
         min_retry_interval: Duration::from_millis(args.min_retry_interval_ms),
         per_host_per_second: args.delivery_per_host_per_second,
+        own_address: Some(args.listen),
         ..EngineConfig::default()
     };
     let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);

@@ -57,14 +57,8 @@ impl Setup {
     }
 
     async fn raise(&self, kind: &str) -> (EventResponse, u64) {
-        let response = self
-            .server
-            .client
-            .post(format!("{}/dev/{}/events", self.server.base, self.tenant))
-            .json(&json!({"type": kind, "data": {"invoice": 42}}))
-            .send()
-            .await
-            .unwrap();
+        let response =
+            self.server.intake(self.tenant).json(&json!({"type": kind, "data": {"invoice": 42}})).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
         (serde_json::from_value(body["event"].clone()).unwrap(), body["deliveries"].as_u64().unwrap())
@@ -250,13 +244,7 @@ async fn queued_deliveries_survive_a_restart() {
         )
         .await;
     for _ in 0..5 {
-        let response = without
-            .client
-            .post(format!("{}/dev/{tenant}/events", without.base))
-            .json(&json!({"type": "a.b"}))
-            .send()
-            .await
-            .unwrap();
+        let response = without.intake(tenant).json(&json!({"type": "a.b"})).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -278,13 +266,7 @@ async fn queued_deliveries_survive_a_restart() {
 #[tokio::test]
 async fn the_dev_intake_exists_only_with_dev() {
     let server = TestServer::start().await;
-    let response = server
-        .client
-        .post(format!("{}/dev/{}/events", server.base, common::tenant()))
-        .json(&json!({"type": "a.b"}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.intake(common::tenant()).json(&json!({"type": "a.b"})).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 

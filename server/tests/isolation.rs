@@ -369,7 +369,7 @@ async fn a_tenant_queues_at_most_its_depth_of_deliveries() {
         s.webhook(tenant, &token, "/hang", json!({})).await;
     }
     let raised = |tenant: TenantLocator| {
-        let response = s.server.client.post(format!("{}/dev/{tenant}/events", s.server.base));
+        let response = s.server.intake(tenant);
         async move {
             let body: serde_json::Value =
                 response.json(&json!({"type": "billing.invoice.generate"})).send().await.unwrap().json().await.unwrap();
@@ -380,4 +380,54 @@ async fn a_tenant_queues_at_most_its_depth_of_deliveries() {
     let (quiet, quiet_token) = s.server.tenant_with_token();
     s.webhook(quiet, &quiet_token, "/ok", json!({})).await;
     assert_eq!(raised(quiet).await, 1, "another tenant's queue is its own");
+}
+
+#[tokio::test]
+async fn the_dev_intake_needs_a_token_of_the_tenant_that_may_raise() {
+    let server = TestServer::start_delivering(EngineConfig::default()).await;
+    let (tenant, all_api_grants) = server.tenant_with_token();
+    let path = format!("{}/dev/{tenant}/events", server.base);
+    let event = json!({"type": "a.b"});
+    let anonymous = server.client.post(&path).json(&event).send().await.unwrap();
+    assert_eq!(anonymous.status(), StatusCode::UNAUTHORIZED);
+    let other_tenant = server.token(common::tenant(), "dev.raise");
+    for token in [all_api_grants, other_tenant] {
+        let response = server.client.post(&path).bearer_auth(token).json(&event).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::FORBIDDEN);
+    }
+    assert_eq!(server.intake(tenant).json(&event).send().await.unwrap().status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn dev_routes_are_served_on_loopback_only() {
+    // Bound, never accepted on: serve refuses before it accepts a connection.
+    let everywhere = tokio::net::TcpListener::bind("0.0.0.0:0").await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let state = webhooks_server::AppState::new(Db::open(&dir.path().join("dev.sqlite3")).unwrap());
+    let dev = RouterOptions { dev: true, ..RouterOptions::default() };
+    let served =
+        tokio::time::timeout(Duration::from_secs(2), webhooks_server::serve(everywhere, state, &dev, async {}))
+            .await
+            .expect("refused at once");
+    assert!(served.unwrap_err().to_string().contains("--dev needs a loopback --listen address"));
+}
+
+#[tokio::test]
+async fn the_engine_never_sends_to_the_servers_own_address() {
+    let (address, recorded) = receiver::start("127.0.0.1:0".parse().unwrap()).await.unwrap();
+    // The receiver stands for the server itself; `localhost` reaches it too.
+    let s = delivering(EngineConfig { own_address: Some(address), ..EngineConfig::default() }).await;
+    let (tenant, token) = s.server.tenant_with_token();
+    for url in [format!("http://{address}/ok"), format!("http://localhost:{}/ok", address.port())] {
+        let body = json!({"name": "self", "endpoint": {"url": url}, "failureHandling": {"divert": true},
+                          "eventTypes": ["billing.invoice.generate"]});
+        let hook = s.server.create(tenant, &token, body).await;
+        s.raise(tenant).await;
+        s.server.until_queue_is_empty().await;
+        let diverted = s.server.diverted(tenant, &token, &hook).await;
+        assert!(diverted[0].failure_message.contains("is this server itself; not allowed"), "{diverted:?}");
+        let path = format!("/event/{tenant}/webhooks/{}", hook.locator);
+        s.server.call(Method::DELETE, &path, &token).send().await.unwrap();
+    }
+    assert!(recorded.all().is_empty(), "nothing reached the server's own address");
 }

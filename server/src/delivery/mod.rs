@@ -22,6 +22,7 @@ mod policy;
 mod send;
 
 use std::error::Error;
+use std::net::SocketAddr;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -65,6 +66,9 @@ pub struct EngineConfig {
     /// Requests a second sent to one destination host, at most (the rest wait their turn,
     /// not counted as attempts).
     pub per_host_per_second: NonZeroU32,
+    /// The server's own listen address: never a destination, whatever is allowed (a
+    /// webhook pointed at the dev intake would raise its own events without end).
+    pub own_address: Option<SocketAddr>,
 }
 
 impl Default for EngineConfig {
@@ -81,6 +85,7 @@ impl Default for EngineConfig {
             alert_timeout: Duration::from_secs(2),
             min_retry_interval: Duration::from_secs(1),
             per_host_per_second: NonZeroU32::new(20).expect("non-zero"),
+            own_address: None,
         }
     }
 }

@@ -2,6 +2,7 @@
 //! deliveries and alert notices alike. No database here.
 
 use std::error::Error;
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -24,6 +25,8 @@ pub(super) struct Sender {
     alert_timeout: Duration,
     /// Requests a second per destination host.
     hosts: governor::DefaultKeyedRateLimiter<String>,
+    /// The server's own listen address, never sent to.
+    own_address: Option<SocketAddr>,
 }
 
 /// Idle connections kept per destination host, in each client's pool.
@@ -63,6 +66,7 @@ impl Sender {
             destinations,
             alert_timeout: config.alert_timeout.min(config.timeout),
             hosts: governor::RateLimiter::keyed(per_host),
+            own_address: config.own_address,
         }
     }
 
@@ -100,6 +104,9 @@ impl Sender {
         };
         if let Err(refused) = self.destinations.check_url(&target) {
             return Outcome::Refused(refused.to_string());
+        }
+        if self.is_own_address(&target).await {
+            return Outcome::Refused(format!("destination {url:?} is this server itself; not allowed"));
         }
         let signature = signing::sign(&endpoint.security, id, timestamp::unix_ms_now() / 1000, body.as_bytes());
         let mut request = self
@@ -141,6 +148,26 @@ impl Sender {
                 }
             }
         }
+    }
+
+    /// Whether `target` reaches the server's own listen address: its port, and a host that
+    /// is (or resolves to) that address, or loopback or any address of this host when
+    /// the server listens on loopback or on every address.
+    async fn is_own_address(&self, target: &url::Url) -> bool {
+        let (Some(own), Some(port), Some(host)) = (self.own_address, target.port_or_known_default(), target.host_str())
+        else {
+            return false;
+        };
+        if port != own.port() {
+            return false;
+        }
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let Ok(resolved) = tokio::net::lookup_host((host, port)).await else { return false };
+        let local = |ip: std::net::IpAddr| ip.is_loopback() || ip.is_unspecified();
+        resolved.into_iter().any(|address| {
+            let ip = address.ip().to_canonical();
+            ip == own.ip().to_canonical() || (local(own.ip()) && local(ip))
+        })
     }
 
     /// Tells the alert endpoint about a failure that used up its retries (best effort).
