@@ -77,11 +77,14 @@ fn configure(connection: &Connection) -> Result<(), StoreError> {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it. It
+    /// holds secrets: a directory it creates is 0700, a file 0600 (SQLite gives its WAL
+    /// and shared-memory files the database file's mode).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            private_dir(parent)?;
         }
+        private_file(path)?;
         let mut connection = Connection::open(path)?;
         configure(&connection)?;
         // Every transaction takes the write lock when it begins. A deferred one that read
@@ -162,6 +165,24 @@ impl Db {
     }
 }
 
+/// Creates `dir` and its missing parents, readable by this user only (0700 on Unix).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the file at `path` if it is missing, readable by this user only (0600 on Unix).
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
+}
+
 /// Runs `work` on `reader`, which SQLite interrupts once `deadline` has passed: no request
 /// holds a reader for longer, whatever it asks for.
 fn within_deadline<T>(
@@ -203,6 +224,20 @@ mod tests {
         let db = Db::open(&dir.path().join("nested/w.sqlite3")).unwrap();
         let mode: String = db.blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_is_readable_by_its_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("secret/db.sqlite3")).unwrap();
+        db.blocking(|c| Ok(c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")?)).unwrap();
+        let mode = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("secret"), 0o700);
+        for file in ["secret/db.sqlite3", "secret/db.sqlite3-wal", "secret/db.sqlite3-shm"] {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
     }
 
     #[tokio::test]

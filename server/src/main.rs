@@ -295,7 +295,7 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         workers: args.delivery_workers,
         per_webhook: args.delivery_per_webhook,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
-        destinations: Destinations::allowing(args.allow_destinations),
+        destinations: Destinations::allowing(args.allow_destinations).refusing_own(own_addresses()),
         diverted_per_webhook: args.max_diverted_per_webhook,
         per_tenant: args.delivery_per_tenant,
         queued_per_tenant: args.delivery_queue_per_tenant,
@@ -335,6 +335,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Webhooks API listening on http://{}", args.listen);
         webhooks_server::serve(listener, state, &options, shutdown_signal()).await.context("the server stopped")
     })
+}
+
+/// The addresses of this host's interfaces (none, logged, when they cannot be read).
+fn own_addresses() -> Vec<std::net::IpAddr> {
+    match if_addrs::get_if_addrs() {
+        Ok(interfaces) => interfaces.into_iter().map(|interface| interface.ip()).collect(),
+        Err(error) => {
+            tracing::warn!(error = &error as &dyn std::error::Error, "cannot read this host's addresses");
+            Vec::new()
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

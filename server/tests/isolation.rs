@@ -431,3 +431,21 @@ async fn the_engine_never_sends_to_the_servers_own_address() {
     }
     assert!(recorded.all().is_empty(), "nothing reached the server's own address");
 }
+
+#[tokio::test]
+async fn a_backslash_in_a_urls_authority_is_refused_with_its_field_path() {
+    let server = TestServer::start().await;
+    let (tenant, token) = server.tenant_with_token();
+    let two_hosts = "http://127.0.0.1\\@example.com/";
+    let body = json!({"name": "n", "endpoint": {"url": two_hosts}});
+    let response = server.call(Method::POST, &format!("/event/{tenant}/webhooks"), &token).json(&body).send().await;
+    let (status, error) = error_of(response.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error.field_errors["endpoint.url"].contains("backslash"), "{:?}", error.field_errors);
+    let hook = server.create(tenant, &token, webhook("n")).await;
+    let update = json!({"failureHandling": {"alertEndpoint": {"url": two_hosts}}});
+    let path = format!("/event/{tenant}/webhooks/{}", hook.locator);
+    let (status, error) = error_of(server.call(Method::PATCH, &path, &token).json(&update).send().await.unwrap()).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error.field_errors.contains_key("failureHandling.alertEndpoint.url"), "{:?}", error.field_errors);
+}
