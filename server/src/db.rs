@@ -31,6 +31,9 @@ pub enum StoreError {
     /// A read ran past its deadline and SQLite stopped it.
     #[error("the query ran longer than {} ms and was stopped", .0.as_millis())]
     Deadline(Duration),
+    /// As many authentications as may wait for their connection already wait.
+    #[error("the authentications waiting fill their queue")]
+    AuthenticationsWaiting,
 }
 
 /// The migrations, embedded in the binary, applied in order on open.
@@ -51,6 +54,10 @@ const READERS: usize = 4;
 /// How long one read may run before SQLite stops it, unless [`Db::with_query_deadline`].
 pub const QUERY_DEADLINE: Duration = Duration::from_secs(2);
 
+/// Authentications that may wait for their connection at once, unless
+/// [`Db::with_authentication_queue`]; beyond, one is refused at once.
+pub const AUTHENTICATION_QUEUE: usize = 64;
+
 /// SQLite's virtual-machine steps between two looks at the clock during a read.
 const STEPS_BETWEEN_CHECKS: i32 = 1000;
 
@@ -63,6 +70,8 @@ pub struct Db {
     readers: Arc<[Mutex<Connection>]>,
     next_reader: Arc<AtomicUsize>,
     authenticator: Arc<Mutex<Connection>>,
+    // Places for authentications waiting for `authenticator` (a bounded queue).
+    authentications: Arc<tokio::sync::Semaphore>,
     query_deadline: Duration,
 }
 
@@ -104,8 +113,14 @@ impl Db {
             readers: readers.into(),
             next_reader: Arc::new(AtomicUsize::new(0)),
             authenticator: Arc::new(open_reader()?),
+            authentications: Arc::new(tokio::sync::Semaphore::new(AUTHENTICATION_QUEUE)),
             query_deadline: QUERY_DEADLINE,
         })
+    }
+
+    /// The same database with room for `waiting` authentications at once (tests use few).
+    pub fn with_authentication_queue(self, waiting: usize) -> Self {
+        Self { authentications: Arc::new(tokio::sync::Semaphore::new(waiting)), ..self }
     }
 
     /// The same database with another deadline for each read (tests use a short one).
@@ -146,17 +161,23 @@ impl Db {
         .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
-    /// Runs read-only `work` on the connection kept for authentication.
+    /// Runs read-only `work` on the connection kept for authentication, if fewer than its
+    /// queue's room wait for it (else [`StoreError::AuthenticationsWaiting`] at once).
     pub async fn read_for_authentication<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        let place =
+            Arc::clone(&self.authentications).try_acquire_owned().map_err(|_| StoreError::AuthenticationsWaiting)?;
         let authenticator = Arc::clone(&self.authenticator);
         let deadline = self.query_deadline;
-        tokio::task::spawn_blocking(move || within_deadline(&lock(&authenticator), deadline, work))
-            .await
-            .map_err(|error| StoreError::Task(error.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            within_deadline(&lock(&authenticator), deadline, work)
+        })
+        .await
+        .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
     /// Runs `work` on the connection right here (command-line use, no runtime).

@@ -76,6 +76,9 @@ impl IntoResponse for ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
+        if let StoreError::AuthenticationsWaiting = error {
+            return Self::unavailable("the server is checking as many tokens as it may: try again shortly", 1);
+        }
         if let StoreError::Deadline(deadline) = error {
             tracing::warn!(deadline_ms = deadline.as_millis() as u64, "a query ran past its deadline");
             return Self::new(

@@ -215,3 +215,31 @@ async fn a_client_that_never_reads_its_answer_is_cut_off() {
     let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut received)).await;
     assert!(received.len() < size, "the whole answer came: {} bytes", received.len());
 }
+
+#[tokio::test]
+async fn authentications_wait_in_a_bounded_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("auth.sqlite3")).unwrap().with_authentication_queue(1);
+    let server = TestServer::start_on(dir, db, RouterOptions::default(), |state| state).await;
+    let (tenant, token) = server.tenant_with_token();
+    // The one place is taken by an authentication that holds the connection for 3 s.
+    let (held_tx, held_rx) = tokio::sync::oneshot::channel();
+    let db = server.db.clone();
+    let holder = tokio::spawn(async move {
+        db.read_for_authentication(move |_| {
+            held_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        })
+        .await
+    });
+    held_rx.await.unwrap();
+    let started = Instant::now();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert!(started.elapsed() < Duration::from_secs(1), "answered after {:?}", started.elapsed());
+    holder.await.unwrap().unwrap();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the place comes back");
+}
