@@ -27,6 +27,7 @@ bench: setup-test site
 	cargo run --quiet --profile server-release -p webhooks-server --example load
 	cargo run --quiet --profile server-release -p webhooks-server --example delivery_load
 	cargo run --quiet --profile server-release -p webhooks-server --example events_load
+	cargo run --quiet --profile server-release -p webhooks-server --example isolation
 	cargo build --quiet --profile server-release -p webhooks-server
 	scripts/wasm-top.sh
 	$(RELEASE_WASM_ENV) node scripts/size-floor.mjs

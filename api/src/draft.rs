@@ -4,7 +4,7 @@
 //! The law that ties them: for every original `o` and valid edit `e`,
 //! `WebhookDraft::from(&apply(o, &diff(o, e))?) == e`, and `diff(o, &o.into())` is `{}`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use crate::validate::{self, ValidationErrors};
 use crate::{
@@ -293,11 +293,14 @@ fn apply_endpoint(endpoint: &mut EndpointResponse, update: &UpdateEndpointReques
     if let Some(url) = &update.url {
         endpoint.url = url.clone();
     }
-    for name in update.remove_headers.iter().flatten() {
-        endpoint.headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
-    }
+    // One pass over the stored headers: every name removed or set, in lower case, in a set.
+    let added = update.add_headers.iter().flat_map(|headers| headers.keys());
+    let replaced: HashSet<String> =
+        update.remove_headers.iter().flatten().chain(added).map(|name| name.to_ascii_lowercase()).collect();
+    endpoint.headers.retain(|existing, _| !replaced.contains(&existing.to_ascii_lowercase()));
+    // Added names that differ only in case are collapsed by `validate::normalize`, the last
+    // in the map winning.
     for (name, values) in update.add_headers.iter().flatten() {
-        endpoint.headers.retain(|existing, _| !existing.eq_ignore_ascii_case(name));
         endpoint.headers.insert(name.clone(), values.clone());
     }
     // Plain replacement, like the URL: a field sent replaces the one stored.
@@ -308,16 +311,16 @@ fn apply_endpoint(endpoint: &mut EndpointResponse, update: &UpdateEndpointReques
     target.tag = update.tag.clone().or(target.tag.take());
 }
 
-/// Removes `remove`, then appends what of `add` is missing.
+/// Removes `remove`, then appends what of `add` is missing; linear (sets, not searches).
 fn remove_then_add(items: &mut Vec<String>, remove: Option<&Vec<String>>, add: Option<&Vec<String>>) {
     if let Some(remove) = remove {
-        items.retain(|item| !remove.contains(item));
+        let remove: HashSet<&str> = remove.iter().map(String::as_str).collect();
+        items.retain(|item| !remove.contains(item.as_str()));
     }
-    for item in add.into_iter().flatten() {
-        if !items.contains(item) {
-            items.push(item.clone());
-        }
-    }
+    let mut present: HashSet<&str> = items.iter().map(String::as_str).collect();
+    let missing: Vec<String> =
+        add.into_iter().flatten().filter(|item| present.insert(item.as_str())).cloned().collect();
+    items.extend(missing);
 }
 
 fn apply_failure_handling(
@@ -359,7 +362,10 @@ fn apply_failure_handling(
 
 /// Applies a PATCH body as EC does: removals before additions at every level, header
 /// names case-insensitive, `suspended` untouched. The result must be a valid webhook.
+/// Lists longer than a webhook may hold are refused before anything is applied
+/// ([`validate::update_lists`]); the rest takes time linear in the sizes.
 pub fn apply(current: &WebhookResponse, update: &UpdateWebhookRequest) -> Result<WebhookResponse, ValidationErrors> {
+    validate::update_lists(update).into_result(())?;
     let mut next = current.clone();
     let mut errors = ValidationErrors::default();
     if let Some(name) = &update.name {

@@ -356,6 +356,68 @@ fn apply_never_changes_suspension() {
     assert_eq!(result.suspended_at, suspended.suspended_at);
 }
 
+fn names(prefix: &str, count: usize) -> Vec<String> {
+    (0..count).map(|i| format!("{prefix}.{i}")).collect()
+}
+
+#[test]
+fn apply_refuses_lists_longer_than_a_webhook_holds_before_applying_them() {
+    let over: UpdateWebhookRequest = serde_json::from_value(json!({
+        "addEventTypes": names("a", validate::MAX_EVENT_TYPES + 1),
+        "removeEventTypes": names("r", validate::MAX_EVENT_TYPES + 1),
+        "endpoint": {"removeHeaders": names("X-R", validate::MAX_HEADERS + 1)},
+        "failureHandling": {
+            "addTriggers": vec!["5xx"; validate::MAX_TRIGGERS + 1],
+            "alertEndpoint": {"addHeaders": names("X-A", validate::MAX_HEADERS + 1).into_iter().map(|n| (n, ["1"])).collect::<std::collections::BTreeMap<_, _>>()}
+        }
+    }))
+    .unwrap();
+    let errors = apply(&original(), &over).unwrap_err();
+    let paths: Vec<&str> = errors.0.keys().map(String::as_str).collect();
+    assert_eq!(
+        paths,
+        [
+            "addEventTypes",
+            "endpoint.removeHeaders",
+            "failureHandling.addTriggers",
+            "failureHandling.alertEndpoint.addHeaders",
+            "removeEventTypes"
+        ]
+    );
+    assert_eq!(errors.0["addEventTypes"], "give at most 500 (501 given)");
+    // Within the lists' bounds, the stored result is bounded too: 500 distinct event types.
+    let full: UpdateWebhookRequest =
+        serde_json::from_value(json!({"addEventTypes": names("a", validate::MAX_EVENT_TYPES - 2)})).unwrap();
+    assert_eq!(apply(&original(), &full).unwrap().event_types.len(), validate::MAX_EVENT_TYPES);
+    let one_more: UpdateWebhookRequest =
+        serde_json::from_value(json!({"addEventTypes": names("a", validate::MAX_EVENT_TYPES - 1)})).unwrap();
+    assert_eq!(apply(&original(), &one_more).unwrap_err().0["eventTypes"], "give at most 500 (501 given)");
+}
+
+#[test]
+fn adding_and_removing_takes_linear_time() {
+    // 20,000 names each way: a search per item (quadratic) takes seconds, sets milliseconds.
+    let mut items = names("t", 20_000);
+    let started = std::time::Instant::now();
+    remove_then_add(&mut items, Some(&names("t", 10_000)), Some(&names("u", 20_000)));
+    let mut endpoint = EndpointResponse {
+        url: "https://e.com".into(),
+        headers: names("X-T", 10_000).into_iter().map(|n| (n, vec![])).collect(),
+        security: Default::default(),
+    };
+    let update = UpdateEndpointRequest {
+        add_headers: Some(names("x-t", 5_000).into_iter().map(|n| (n, vec![])).collect()),
+        remove_headers: Some(names("X-T", 10_000)[5_000..].to_vec()),
+        ..Default::default()
+    };
+    apply_endpoint(&mut endpoint, &update);
+    let took = started.elapsed();
+    assert_eq!(items.len(), 30_000);
+    assert_eq!(endpoint.headers.len(), 5_000);
+    assert!(endpoint.headers.keys().all(|name| name.starts_with("x-t.")));
+    assert!(took < std::time::Duration::from_millis(500), "took {took:?}");
+}
+
 #[test]
 fn security_fields_are_sent_only_when_they_change() {
     let original = original();

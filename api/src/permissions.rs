@@ -20,15 +20,6 @@ pub const EVENTS_READ: &str = "events.read";
 /// List the event stream (or [`EVENTS_READ`]).
 pub const EVENTS_LIST: &str = "events.list";
 
-/// Every permission the API checks.
-pub const ALL: [&str; 9] = [
-    WEBHOOKS_READ,
-    WEBHOOKS_LIST,
-    WEBHOOKS_WRITE,
-    DIVERTED_READ,
-    DIVERTED_LIST,
-    DIVERTED_RESEND,
-    DIVERTED_DELETE,
-    EVENTS_READ,
-    EVENTS_LIST,
-];
+/// The reference server's own grant for its `--dev` intake (`POST /dev/{tenant}/events`),
+/// not EC's.
+pub const DEV_RAISE: &str = "dev.raise";

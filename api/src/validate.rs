@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 use crate::{
     CreateWebhookRequest, EndpointResponse, EndpointSecurity, FailureHandlingResponse, Headers, RetryStrategy,
-    WebhookResponse,
+    UpdateEndpointRequest, UpdateWebhookRequest, WebhookResponse,
 };
 
 /// Longest name, in characters.
@@ -28,6 +28,11 @@ pub const FORBIDDEN_HEADERS: [&str; 8] =
     ["Host", "Content-Length", "Transfer-Encoding", "Connection", "Upgrade", "TE", "Trailer", "Keep-Alive"];
 /// Longest event type, in characters.
 pub const MAX_EVENT_TYPE_CHARS: usize = 255;
+/// Most event types one webhook subscribes to (distinct), and most in one list of an update.
+pub const MAX_EVENT_TYPES: usize = 500;
+/// Most triggers in a policy, and in one list of an update: every status code
+/// (100–599), `4xx`, `5xx` and `timeout` fit.
+pub const MAX_TRIGGERS: usize = 503;
 /// Retry attempts allowed.
 pub const RETRY_ATTEMPTS: std::ops::RangeInclusive<i32> = 1..=10;
 /// Retry interval allowed, in milliseconds (1 ms to 1 day).
@@ -109,9 +114,12 @@ pub fn url(text: &str) -> Result<(), String> {
     if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
         return Err(EXPECTED.into());
     }
-    // URL parsers (WHATWG, and so `url` and every browser) end an http(s) authority at a
-    // backslash too: `http://127.0.0.1\@example.com/` is host 127.0.0.1, not example.com.
-    let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or_default();
+    // URL parsers disagree on a backslash in the authority: WHATWG's (`url`, browsers) end
+    // it there, RFC 3986's do not, so `http://127.0.0.1\@example.com/` is two hosts.
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('\\') {
+        return Err(BACKSLASH.into());
+    }
     if authority.contains('@') {
         return Err(USERINFO.into());
     }
@@ -140,6 +148,8 @@ pub fn url(text: &str) -> Result<(), String> {
     sender::url(text)?;
     Ok(())
 }
+
+const BACKSLASH: &str = "remove the backslash before the path: URL parsers read a host with one in two ways";
 
 const USERINFO: &str =
     "remove the user name and password from the URL: send credentials in a header, e.g. Authorization";
@@ -255,7 +265,8 @@ pub fn endpoint(endpoint: &EndpointResponse, errors: &mut ValidationErrors, path
     let headers = &endpoint.headers;
     errors.check(format!("{path}.url"), url(&endpoint.url));
     if headers.len() > MAX_HEADERS {
-        errors.add(format!("{path}.headers"), format!("use at most {MAX_HEADERS} headers"));
+        // Each header would be checked (and named) in turn: a list this long stops here.
+        return errors.add(format!("{path}.headers"), format!("use at most {MAX_HEADERS} headers"));
     }
     let bytes = headers_bytes(headers);
     if bytes > MAX_HEADERS_BYTES {
@@ -338,15 +349,58 @@ fn security(security: &EndpointSecurity, errors: &mut ValidationErrors, path: &s
     errors.check(format!("{path}.tag"), tag(security.tag.as_deref().unwrap_or_default()));
 }
 
-fn each(errors: &mut ValidationErrors, path: &str, items: &[String], check: fn(&str) -> Result<(), String>) {
-    for item in items {
-        errors.check(path, check(item));
+/// Checks each of `items` under `path`, unless there are more than `max` (one failure, no
+/// item looked at).
+fn each(
+    errors: &mut ValidationErrors,
+    path: &str,
+    items: &[String],
+    max: usize,
+    check: fn(&str) -> Result<(), String>,
+) {
+    if at_most(errors, path, items.len(), max) {
+        for item in items {
+            errors.check(path, check(item));
+        }
     }
+}
+
+/// Whether `count` items under `path` are at most `max`; else records why not.
+fn at_most(errors: &mut ValidationErrors, path: &str, count: usize, max: usize) -> bool {
+    if count > max {
+        errors.add(path, format!("give at most {max} ({count} given)"));
+    }
+    count <= max
+}
+
+/// Checks the lengths of an update's lists, before anything of it is applied: each list
+/// at most what a webhook may hold, so that applying it is bounded work.
+pub fn update_lists(update: &UpdateWebhookRequest) -> ValidationErrors {
+    let mut errors = ValidationErrors::default();
+    let len = |list: &Option<Vec<String>>| list.as_ref().map_or(0, Vec::len);
+    at_most(&mut errors, "addEventTypes", len(&update.add_event_types), MAX_EVENT_TYPES);
+    at_most(&mut errors, "removeEventTypes", len(&update.remove_event_types), MAX_EVENT_TYPES);
+    let endpoint_lists = |errors: &mut ValidationErrors, path: &str, endpoint: &UpdateEndpointRequest| {
+        let added = endpoint.add_headers.as_ref().map_or(0, Headers::len);
+        at_most(errors, &format!("{path}.addHeaders"), added, MAX_HEADERS);
+        at_most(errors, &format!("{path}.removeHeaders"), len(&endpoint.remove_headers), MAX_HEADERS);
+    };
+    if let Some(endpoint) = &update.endpoint {
+        endpoint_lists(&mut errors, "endpoint", endpoint);
+    }
+    if let Some(policy) = &update.failure_handling {
+        at_most(&mut errors, "failureHandling.addTriggers", len(&policy.add_triggers), MAX_TRIGGERS);
+        at_most(&mut errors, "failureHandling.removeTriggers", len(&policy.remove_triggers), MAX_TRIGGERS);
+        if let Some(alert) = &policy.alert_endpoint {
+            endpoint_lists(&mut errors, "failureHandling.alertEndpoint", alert);
+        }
+    }
+    errors
 }
 
 /// Checks a failure-handling policy under `failureHandling`.
 pub fn failure_handling(policy: &FailureHandlingResponse, errors: &mut ValidationErrors) {
-    each(errors, "failureHandling.triggers", &policy.triggers, trigger);
+    each(errors, "failureHandling.triggers", &policy.triggers, MAX_TRIGGERS, trigger);
     if let Some(strategy) = &policy.retry_strategy {
         retry_strategy(strategy, errors, "failureHandling.retryStrategy");
     }
@@ -361,7 +415,7 @@ pub fn webhook(webhook: &WebhookResponse) -> ValidationErrors {
     errors.check("name", name(&webhook.name));
     endpoint(&webhook.endpoint, &mut errors, "endpoint");
     failure_handling(&webhook.failure_handling, &mut errors);
-    each(&mut errors, "eventTypes", &webhook.event_types, event_type);
+    each(&mut errors, "eventTypes", &webhook.event_types, MAX_EVENT_TYPES, event_type);
     errors
 }
 
@@ -450,11 +504,12 @@ mod tests {
     }
 
     #[test]
-    fn a_backslash_ends_the_host_as_the_sender_reads_it() {
-        // One host for the form, the server and the sender: 127.0.0.1, whose path is `/@example.com/`.
-        let text = "http://127.0.0.1\\@example.com/";
-        assert_eq!(url(text), Ok(()));
-        assert_eq!(sender::url(text).unwrap().host_str(), Some("127.0.0.1"));
+    fn a_backslash_in_the_authority_is_refused() {
+        // WHATWG reads host 127.0.0.1 and path `/@example.com/`; RFC 3986 reads host example.com.
+        for text in ["http://127.0.0.1\\@example.com/", "https://e.com\\/x", "http://[::1]\\@e.com/"] {
+            assert_eq!(url(text), Err(BACKSLASH.into()), "{text}");
+        }
+        assert_eq!(url("https://e.com/a\\b"), Ok(()), "in the path it is only a character");
         assert_eq!(sender::url("http://user:pw@e.com/").unwrap_err(), USERINFO);
         assert!(sender::url("http://999.0.0.1/").is_err(), "not an IPv4 address, not a domain");
         assert!(sender::url("ftp://e.com/").is_err());

@@ -80,7 +80,14 @@ async fn throughput(dir: &tempfile::TempDir) {
         (0..ENDPOINTS).map(|_| (format!("http://{address}/ok"), "bench.event")).collect();
     let (db, tenant) = database(dir, &webhooks);
     let workers = 32;
-    let engine = EngineConfig { workers, destinations: Destinations::with_loopback(), ..EngineConfig::default() };
+    // One tenant and one host: the engine's throughput, without the bounds between tenants.
+    let engine = EngineConfig {
+        workers,
+        per_tenant: workers,
+        per_host_per_second: std::num::NonZeroU32::MAX,
+        destinations: Destinations::with_loopback(),
+        ..EngineConfig::default()
+    };
     let state = AppState::new(db).with_engine(engine);
 
     let started = Instant::now();
@@ -120,6 +127,8 @@ async fn while_one_endpoint_hangs(dir: &tempfile::TempDir, per_webhook: usize, t
     let engine = EngineConfig {
         workers: 8,
         per_webhook,
+        per_tenant: 8,
+        per_host_per_second: std::num::NonZeroU32::MAX,
         timeout,
         destinations: Destinations::with_loopback(),
         ..EngineConfig::default()

@@ -7,7 +7,7 @@ use std::str::FromStr;
 
 use rusqlite::{params, Connection, OptionalExtension};
 use sha2::{Digest, Sha256};
-use webhooks_api::TenantLocator;
+use webhooks_api::{permissions, TenantLocator};
 
 use crate::db::StoreError;
 use crate::timestamp;
@@ -16,17 +16,18 @@ use crate::timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Grant(String);
 
-/// Every permission the API checks, as Socotra writes them.
-pub const ALL_GRANTS: [&str; 9] = [
-    "webhooks.read",
-    "webhooks.list",
-    "webhooks.write",
-    "diverted-events.read",
-    "diverted-events.list",
-    "diverted-events.resend",
-    "diverted-events.delete",
-    "events.read",
-    "events.list",
+/// Every permission the API checks, as Socotra writes them, and the dev intake's.
+pub const ALL_GRANTS: [&str; 10] = [
+    permissions::WEBHOOKS_READ,
+    permissions::WEBHOOKS_LIST,
+    permissions::WEBHOOKS_WRITE,
+    permissions::DIVERTED_READ,
+    permissions::DIVERTED_LIST,
+    permissions::DIVERTED_RESEND,
+    permissions::DIVERTED_DELETE,
+    permissions::EVENTS_READ,
+    permissions::EVENTS_LIST,
+    permissions::DEV_RAISE,
 ];
 
 impl Grant {
@@ -96,6 +97,17 @@ fn hash(token: &str) -> String {
     Sha256::digest(token.as_bytes()).iter().map(|byte| format!("{byte:02x}")).collect()
 }
 
+/// The text before a token's 64 hex digits.
+const TOKEN_PREFIX: &str = "whk_";
+
+/// Whether `token` has the shape [`issue`] gives (`whk_` and 64 lowercase hex digits):
+/// any other is refused without a lookup.
+pub fn well_formed(token: &str) -> bool {
+    token
+        .strip_prefix(TOKEN_PREFIX)
+        .is_some_and(|hex| hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)))
+}
+
 /// Issues a new token and returns `(id, secret)`; only the secret's hash is stored.
 pub fn issue(
     connection: &Connection,
@@ -105,7 +117,7 @@ pub fn issue(
 ) -> Result<(String, String), StoreError> {
     let mut secret = [0u8; 32];
     getrandom::fill(&mut secret).map_err(|error| StoreError::Task(format!("random source: {error}")))?;
-    let token = format!("whk_{}", secret.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
+    let token = format!("{TOKEN_PREFIX}{}", secret.iter().map(|byte| format!("{byte:02x}")).collect::<String>());
     let id = ulid::Ulid::generate().to_string();
     let grants = grants.iter().map(Grant::as_str).collect::<Vec<_>>().join(",");
     connection.execute(

@@ -31,6 +31,9 @@ pub enum StoreError {
     /// A read ran past its deadline and SQLite stopped it.
     #[error("the query ran longer than {} ms and was stopped", .0.as_millis())]
     Deadline(Duration),
+    /// As many authentications as may wait for their connection already wait.
+    #[error("the authentications waiting fill their queue")]
+    AuthenticationsWaiting,
 }
 
 /// The migrations, embedded in the binary, applied in order on open.
@@ -41,6 +44,7 @@ fn migrations() -> Migrations<'static> {
         M::up(include_str!("../migrations/003_delivery_claims.sql")),
         M::up(include_str!("../migrations/004_event_stream.sql")),
         M::up(include_str!("../migrations/005_delivery_guards.sql")),
+        M::up(include_str!("../migrations/006_quotas.sql")),
     ])
 }
 
@@ -49,6 +53,10 @@ const READERS: usize = 4;
 
 /// How long one read may run before SQLite stops it, unless [`Db::with_query_deadline`].
 pub const QUERY_DEADLINE: Duration = Duration::from_secs(2);
+
+/// Authentications that may wait for their connection at once, unless
+/// [`Db::with_authentication_queue`]; beyond, one is refused at once.
+pub const AUTHENTICATION_QUEUE: usize = 64;
 
 /// SQLite's virtual-machine steps between two looks at the clock during a read.
 const STEPS_BETWEEN_CHECKS: i32 = 1000;
@@ -62,6 +70,8 @@ pub struct Db {
     readers: Arc<[Mutex<Connection>]>,
     next_reader: Arc<AtomicUsize>,
     authenticator: Arc<Mutex<Connection>>,
+    // Places for authentications waiting for `authenticator` (a bounded queue).
+    authentications: Arc<tokio::sync::Semaphore>,
     query_deadline: Duration,
 }
 
@@ -76,11 +86,14 @@ fn configure(connection: &Connection) -> Result<(), StoreError> {
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it.
+    /// Opens (creating if needed) the database at `path` in WAL mode and migrates it. It
+    /// holds secrets: a directory it creates is 0700, a file 0600 (SQLite gives its WAL
+    /// and shared-memory files the database file's mode).
     pub fn open(path: &Path) -> Result<Self, StoreError> {
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent)?;
+            private_dir(parent)?;
         }
+        private_file(path)?;
         let mut connection = Connection::open(path)?;
         configure(&connection)?;
         // Every transaction takes the write lock when it begins. A deferred one that read
@@ -100,8 +113,14 @@ impl Db {
             readers: readers.into(),
             next_reader: Arc::new(AtomicUsize::new(0)),
             authenticator: Arc::new(open_reader()?),
+            authentications: Arc::new(tokio::sync::Semaphore::new(AUTHENTICATION_QUEUE)),
             query_deadline: QUERY_DEADLINE,
         })
+    }
+
+    /// The same database with room for `waiting` authentications at once (tests use few).
+    pub fn with_authentication_queue(self, waiting: usize) -> Self {
+        Self { authentications: Arc::new(tokio::sync::Semaphore::new(waiting)), ..self }
     }
 
     /// The same database with another deadline for each read (tests use a short one).
@@ -142,23 +161,47 @@ impl Db {
         .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
-    /// Runs read-only `work` on the connection kept for authentication.
+    /// Runs read-only `work` on the connection kept for authentication, if fewer than its
+    /// queue's room wait for it (else [`StoreError::AuthenticationsWaiting`] at once).
     pub async fn read_for_authentication<T, F>(&self, work: F) -> Result<T, StoreError>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
     {
+        let place =
+            Arc::clone(&self.authentications).try_acquire_owned().map_err(|_| StoreError::AuthenticationsWaiting)?;
         let authenticator = Arc::clone(&self.authenticator);
         let deadline = self.query_deadline;
-        tokio::task::spawn_blocking(move || within_deadline(&lock(&authenticator), deadline, work))
-            .await
-            .map_err(|error| StoreError::Task(error.to_string()))?
+        tokio::task::spawn_blocking(move || {
+            let _place = place;
+            within_deadline(&lock(&authenticator), deadline, work)
+        })
+        .await
+        .map_err(|error| StoreError::Task(error.to_string()))?
     }
 
     /// Runs `work` on the connection right here (command-line use, no runtime).
     pub fn blocking<T>(&self, work: impl FnOnce(&mut Connection) -> Result<T, StoreError>) -> Result<T, StoreError> {
         work(&mut lock(&self.connection))
     }
+}
+
+/// Creates `dir` and its missing parents, readable by this user only (0700 on Unix).
+fn private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the file at `path` if it is missing, readable by this user only (0600 on Unix).
+fn private_file(path: &Path) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.append(true).create(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path).map(drop)
 }
 
 /// Runs `work` on `reader`, which SQLite interrupts once `deadline` has passed: no request
@@ -202,6 +245,20 @@ mod tests {
         let db = Db::open(&dir.path().join("nested/w.sqlite3")).unwrap();
         let mode: String = db.blocking(|c| Ok(c.query_row("PRAGMA journal_mode", [], |row| row.get(0))?)).unwrap();
         assert_eq!(mode, "wal");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_database_is_readable_by_its_user_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("secret/db.sqlite3")).unwrap();
+        db.blocking(|c| Ok(c.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1)")?)).unwrap();
+        let mode = |name: &str| std::fs::metadata(dir.path().join(name)).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode("secret"), 0o700);
+        for file in ["secret/db.sqlite3", "secret/db.sqlite3-wal", "secret/db.sqlite3-shm"] {
+            assert_eq!(mode(file), 0o600, "{file}");
+        }
     }
 
     #[tokio::test]

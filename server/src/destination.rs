@@ -15,11 +15,12 @@ use ipnet::IpNet;
 use url::{Host, Url};
 
 /// Networks of IPv4 that are not the public internet, most specific first.
-const SPECIAL_V4: [(&str, &str); 15] = [
+const SPECIAL_V4: [(&str, &str); 16] = [
     ("0.0.0.0/8", "an unspecified (\"this network\") address"),
     ("10.0.0.0/8", "a private address"),
     ("100.64.0.0/10", "a shared (CGNAT) address"),
     ("127.0.0.0/8", "a loopback address"),
+    ("168.63.129.16/32", "a cloud platform address (Azure's host services)"),
     ("169.254.0.0/16", "a link-local address"),
     ("172.16.0.0/12", "a private address"),
     ("192.0.0.0/24", "an IETF protocol address"),
@@ -34,11 +35,15 @@ const SPECIAL_V4: [(&str, &str); 15] = [
 ];
 
 /// Networks of IPv6 that are not the public internet (IPv4 embedded in IPv6 apart).
-const SPECIAL_V6: [(&str, &str); 8] = [
+const SPECIAL_V6: [(&str, &str); 11] = [
     ("::/128", "an unspecified address"),
     ("::1/128", "a loopback address"),
+    ("64:ff9b:1::/48", "a local NAT64 address"),
     ("100::/64", "a discard-only address"),
+    // 2001:0000::/32 only: the rest of 2001::/16 is public.
+    ("2001::/32", "a Teredo address"),
     ("2001:db8::/32", "a documentation address"),
+    ("2002::/16", "a 6to4 address"),
     ("fc00::/7", "a unique-local address"),
     ("fe80::/10", "a link-local address"),
     ("fec0::/10", "a site-local address"),
@@ -89,12 +94,14 @@ pub struct Refused {
 }
 
 impl fmt::Display for Refused {
+    /// What the tenant may read (the diverted event's message): a name's resolved address
+    /// is left out, so that a refusal tells nothing of the inside network; it is logged.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Self { host, address, what } = self;
         if *host == address.to_string() {
             write!(f, "destination {address} is {what}; not allowed")
         } else {
-            write!(f, "destination {host} resolves to {address}, {what}; not allowed")
+            write!(f, "destination {host} resolves to {what}; not allowed")
         }
     }
 }
@@ -105,12 +112,13 @@ impl std::error::Error for Refused {}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Destinations {
     allowed: Vec<IpNet>,
+    own: Vec<IpAddr>,
 }
 
 impl Destinations {
     /// Public addresses only, plus these networks.
     pub fn allowing(networks: impl IntoIterator<Item = IpNet>) -> Self {
-        Self { allowed: networks.into_iter().map(|net| net.trunc()).collect() }
+        Self { allowed: networks.into_iter().map(|net| net.trunc()).collect(), own: Vec::new() }
     }
 
     /// Public addresses and loopback (127.0.0.0/8, ::1): the demo's and the tests'.
@@ -126,10 +134,22 @@ impl Destinations {
         self.allowed.iter().any(|net| net.contains(&address) || embedded.is_some_and(|v4| net.contains(&v4)))
     }
 
+    /// These addresses too are refused unless allowed: the host's own interfaces (its
+    /// public ones included, which [`classify`] passes).
+    pub fn refusing_own(self, own: impl IntoIterator<Item = IpAddr>) -> Self {
+        Self { own: own.into_iter().map(|address| address.to_canonical()).collect(), ..self }
+    }
+
     /// Whether `host` may be reached at `address`.
     pub fn check(&self, host: &str, address: IpAddr) -> Result<(), Refused> {
-        match classify(address) {
-            Some(what) if !self.allows(address) => Err(Refused { host: host.to_owned(), address, what }),
+        let what = classify(address).or_else(|| {
+            self.own.contains(&address.to_canonical()).then_some(Cow::Borrowed("an address of this server's host"))
+        });
+        match what {
+            Some(what) if !self.allows(address) => {
+                tracing::warn!(host, address = %address, what = %what, "destination refused");
+                Err(Refused { host: host.to_owned(), address, what })
+            }
             _ => Ok(()),
         }
     }
@@ -206,6 +226,9 @@ mod tests {
             "2a00:1450::1",
             "::ffff:8.8.8.8",
             "64:ff9b::808:808",
+            "2001:4860::8888",
+            "2001:1::1",
+            "168.63.129.17",
         ] {
             assert_eq!(what(public), None, "{public}");
         }
@@ -249,6 +272,10 @@ mod tests {
             ("::127.0.0.1", "an IPv4-compatible form of a loopback address"),
             ("::10.0.0.1", "an IPv4-compatible form of a private address"),
             ("64:ff9b::a9fe:a9fe", "a NAT64 form of a link-local address"),
+            ("168.63.129.16", "a cloud platform address (Azure's host services)"),
+            ("2002:c000:204::1", "a 6to4 address"),
+            ("2001:0:4136:e378:8000:63bf:3fff:fdd2", "a Teredo address"),
+            ("64:ff9b:1::a00:1", "a local NAT64 address"),
         ];
         for (address, expected) in cases {
             assert_eq!(what(address).as_deref(), Some(expected), "{address}");
@@ -272,12 +299,27 @@ mod tests {
     }
 
     #[test]
+    fn the_hosts_own_addresses_are_refused_unless_allowed() {
+        let own: IpAddr = "93.184.215.14".parse().unwrap();
+        let guarded = Destinations::default().refusing_own([own, "::ffff:8.8.4.4".parse().unwrap()]);
+        let refused = guarded.check("me.example", own).unwrap_err();
+        assert_eq!(
+            refused.to_string(),
+            "destination me.example resolves to an address of this server's host; not allowed"
+        );
+        assert!(guarded.check("h", "8.8.4.4".parse().unwrap()).is_err(), "an IPv4 address given mapped");
+        assert_eq!(guarded.check("h", "93.184.215.15".parse().unwrap()), Ok(()));
+        let allowed = Destinations::allowing([parse_network("93.184.215.14").unwrap()]).refusing_own([own]);
+        assert_eq!(allowed.check("h", own), Ok(()));
+    }
+
+    #[test]
     fn refusals_say_why() {
         let none = Destinations::default();
         let literal = none.check("10.0.0.1", "10.0.0.1".parse().unwrap()).unwrap_err();
         assert_eq!(literal.to_string(), "destination 10.0.0.1 is a private address; not allowed");
         let named = none.check("localhost", "127.0.0.1".parse().unwrap()).unwrap_err();
-        assert_eq!(named.to_string(), "destination localhost resolves to 127.0.0.1, a loopback address; not allowed");
+        assert_eq!(named.to_string(), "destination localhost resolves to a loopback address; not allowed");
         let v6 = none.check_url(&Url::parse("http://[::ffff:7f00:1]/").unwrap()).unwrap_err();
         assert_eq!(
             v6.to_string(),

@@ -20,7 +20,7 @@ pub struct ApiFailure {
     pub message: String,
     /// Field path → reason.
     pub field_errors: BTreeMap<String, String>,
-    /// For a 429: seconds to wait before trying again (`Retry-After`).
+    /// For a 429 or 503: seconds to wait before trying again (`Retry-After`).
     pub retry_after_seconds: Option<u64>,
 }
 
@@ -51,6 +51,11 @@ impl ApiFailure {
         }
     }
 
+    /// 503 with `Retry-After`: the server cannot take the request now; it may in `seconds`.
+    pub fn unavailable(message: impl Into<String>, seconds: u64) -> Self {
+        Self { retry_after_seconds: Some(seconds), ..Self::new(StatusCode::SERVICE_UNAVAILABLE, message) }
+    }
+
     /// 404 for a webhook that does not exist in this tenant.
     pub fn not_found(what: impl Into<String>) -> Self {
         Self::new(StatusCode::NOT_FOUND, what)
@@ -71,6 +76,9 @@ impl IntoResponse for ApiFailure {
 
 impl From<StoreError> for ApiFailure {
     fn from(error: StoreError) -> Self {
+        if let StoreError::AuthenticationsWaiting = error {
+            return Self::unavailable("the server is checking as many tokens as it may: try again shortly", 1);
+        }
         if let StoreError::Deadline(deadline) = error {
             tracing::warn!(deadline_ms = deadline.as_millis() as u64, "a query ran past its deadline");
             return Self::new(
@@ -123,7 +131,7 @@ pub enum Failures {
     /// The token has no access to this tenant, or lacks the call's permission.
     #[response(status = 403)]
     Forbidden(ErrorBody),
-    /// Too many requests from this token.
+    /// Too many requests from this token (a second, or in flight), or from its tenant in flight.
     #[response(status = 429, headers(("Retry-After" = u64, description = "seconds to wait before trying again")))]
     RateLimited(ErrorBody),
     /// The server could not use its database.
@@ -140,11 +148,17 @@ pub enum Failures {
 #[response(status = 404, description = "No such webhook or event in this tenant.")]
 pub struct NotFound(pub ErrorBody);
 
+/// The answer of a create when the tenant has as many webhooks as it may, for
+/// `responses(...)` (only a description: never built).
+#[derive(utoipa::IntoResponses)]
+#[response(status = 409, description = "The tenant has as many webhooks as it may: delete one first.")]
+pub struct QuotaReached(pub ErrorBody);
+
 /// The answers of a call with a JSON body to a body it cannot take, for `responses(...)`
 /// (only a description: never built); a body that is not valid is a 400 of [`Failures`].
 #[derive(utoipa::IntoResponses)]
 pub enum BodyFailures {
-    /// The body is larger than 1 MiB.
+    /// The body is larger than 1 MiB, or the webhook would take more than 64 KiB stored.
     #[response(status = 413)]
     TooLarge(ErrorBody),
     /// The body is not sent as `Content-Type: application/json`.

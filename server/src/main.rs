@@ -13,6 +13,7 @@ use webhooks_api::TenantLocator;
 use webhooks_server::db::Db;
 use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::{self, Destinations};
+use webhooks_server::limits::Limits;
 use webhooks_server::{auth, demo, retention, AppState, RouterOptions};
 
 /// Reference implementation of the Socotra EC Webhooks API.
@@ -26,7 +27,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Serve the API.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Issue, list or revoke bearer tokens.
     #[command(subcommand)]
     Token(TokenCommand),
@@ -82,6 +83,21 @@ struct ServeArgs {
     /// How long an endpoint may take to answer, in milliseconds.
     #[arg(long, default_value_t = 10_000)]
     delivery_timeout_ms: u64,
+    /// Deliveries of one tenant sent at once, at most (its hanging endpoints hold no more workers).
+    #[arg(long, default_value_t = EngineConfig::default().per_tenant, value_parser = at_least_one())]
+    delivery_per_tenant: usize,
+    /// Deliveries one tenant may have queued; beyond, an event is stored but not queued.
+    #[arg(long, default_value_t = EngineConfig::default().queued_per_tenant)]
+    delivery_queue_per_tenant: usize,
+    /// How long an alert endpoint may take to answer, in milliseconds (at most the delivery timeout).
+    #[arg(long, default_value_t = EngineConfig::default().alert_timeout.as_millis() as u64)]
+    alert_timeout_ms: u64,
+    /// The shortest wait before a retry, in milliseconds, whatever a strategy says.
+    #[arg(long, default_value_t = EngineConfig::default().min_retry_interval.as_millis() as u64)]
+    min_retry_interval_ms: u64,
+    /// Requests a second the engine sends to one destination host, at most.
+    #[arg(long, default_value_t = EngineConfig::default().per_host_per_second)]
+    delivery_per_host_per_second: NonZeroU32,
     /// Days an event is kept (unless a diverted event or a queued delivery still names it).
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..))]
     event_retention_days: u32,
@@ -98,9 +114,41 @@ struct ServeArgs {
     /// Requests without a valid token a client address may send at once before that limit applies.
     #[arg(long, default_value_t = NonZeroU32::new(100).expect("non-zero"))]
     unauthenticated_rate_burst: NonZeroU32,
+    /// Webhooks one tenant may have (beyond: 409 on create).
+    #[arg(long, default_value_t = Limits::default().webhooks_per_tenant)]
+    max_webhooks_per_tenant: usize,
+    /// Diverted events one webhook keeps; beyond, the oldest are dropped and counted.
+    #[arg(long, default_value_t = EngineConfig::default().diverted_per_webhook)]
+    max_diverted_per_webhook: usize,
+    /// Requests one token may have in flight (beyond: 429 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().in_flight_per_token, value_parser = at_least_one())]
+    max_in_flight_per_token: usize,
+    /// Requests one tenant's tokens may have in flight together (beyond: 429 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().in_flight_per_tenant, value_parser = at_least_one())]
+    max_in_flight_per_tenant: usize,
+    /// Requests of one tenant that run at once; its others wait (up to 5 s, then 503).
+    #[arg(long, default_value_t = Limits::default().running_per_tenant, value_parser = at_least_one())]
+    max_running_per_tenant: usize,
+    /// Reads of all tenants that run at once (beyond: 503 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().reads_running, value_parser = at_least_one())]
+    max_reads_running: usize,
+    /// Writes of all tenants that run at once (beyond: 503 with Retry-After).
+    #[arg(long, default_value_t = Limits::default().writes_running, value_parser = at_least_one())]
+    max_writes_running: usize,
+    /// Connections open at once, at most (beyond: closed as soon as accepted).
+    #[arg(long, default_value_t = RouterOptions::default().max_connections, value_parser = at_least_one())]
+    max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client by its /64).
+    #[arg(long, default_value_t = RouterOptions::default().max_connections_per_address, value_parser = at_least_one())]
+    max_connections_per_address: usize,
     /// Where --demo's webhook receiver listens (its demo webhooks point there).
     #[arg(long, default_value = demo::DEMO_RECEIVER)]
     demo_receiver: SocketAddr,
+}
+
+/// A count of places (a semaphore's permits): zero would refuse or hold every request.
+fn at_least_one() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 #[derive(Subcommand)]
@@ -150,7 +198,7 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Token(command) => token(command),
         Command::Seed { database, tenant, count } => {
             let now = time::OffsetDateTime::now_utc();
@@ -231,13 +279,30 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Demo tenant {tenant} is ready. Open the dashboard at:");
         println!("  {}/tenants/{tenant}/webhooks#token={token}", args.dashboard_url.trim_end_matches('/'));
     }
-    let options =
-        RouterOptions { cors_origins, static_dir: args.static_dir, dev: args.dev, ..RouterOptions::default() };
+    let options = RouterOptions {
+        cors_origins,
+        static_dir: args.static_dir,
+        dev: args.dev,
+        max_connections: args.max_connections,
+        max_connections_per_address: args.max_connections_per_address,
+        ..RouterOptions::default()
+    };
+    match webhooks_server::raise_open_file_limit() {
+        Ok(files) => tracing::info!(files, "open-file limit"),
+        Err(error) => tracing::warn!(error = &error as &dyn std::error::Error, "cannot raise the open-file limit"),
+    }
     let engine = EngineConfig {
         workers: args.delivery_workers,
         per_webhook: args.delivery_per_webhook,
         timeout: Duration::from_millis(args.delivery_timeout_ms),
-        destinations: Destinations::allowing(args.allow_destinations),
+        destinations: Destinations::allowing(args.allow_destinations).refusing_own(own_addresses()),
+        diverted_per_webhook: args.max_diverted_per_webhook,
+        per_tenant: args.delivery_per_tenant,
+        queued_per_tenant: args.delivery_queue_per_tenant,
+        alert_timeout: Duration::from_millis(args.alert_timeout_ms),
+        min_retry_interval: Duration::from_millis(args.min_retry_interval_ms),
+        per_host_per_second: args.delivery_per_host_per_second,
+        own_address: Some(args.listen),
         ..EngineConfig::default()
     };
     let retention = Duration::from_secs(u64::from(args.event_retention_days) * 86_400);
@@ -250,7 +315,16 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let state = AppState::new(db)
             .with_engine(engine)
             .with_rate_limit(args.rate_limit, args.rate_burst)
-            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst);
+            .with_unauthenticated_rate_limit(args.unauthenticated_rate_limit, args.unauthenticated_rate_burst)
+            .with_limits(Limits {
+                webhooks_per_tenant: args.max_webhooks_per_tenant,
+                in_flight_per_token: args.max_in_flight_per_token,
+                in_flight_per_tenant: args.max_in_flight_per_tenant,
+                running_per_tenant: args.max_running_per_tenant,
+                reads_running: args.max_reads_running,
+                writes_running: args.max_writes_running,
+                ..Limits::default()
+            });
         if args.demo {
             let receiver = webhooks_server::receiver::start(args.demo_receiver)
                 .await
@@ -261,6 +335,17 @@ fn serve(args: ServeArgs) -> anyhow::Result<()> {
         println!("Webhooks API listening on http://{}", args.listen);
         webhooks_server::serve(listener, state, &options, shutdown_signal()).await.context("the server stopped")
     })
+}
+
+/// The addresses of this host's interfaces (none, logged, when they cannot be read).
+fn own_addresses() -> Vec<std::net::IpAddr> {
+    match if_addrs::get_if_addrs() {
+        Ok(interfaces) => interfaces.into_iter().map(|interface| interface.ip()).collect(),
+        Err(error) => {
+            tracing::warn!(error = &error as &dyn std::error::Error, "cannot read this host's addresses");
+            Vec::new()
+        }
+    }
 }
 
 /// Completes on Ctrl-C or SIGTERM.

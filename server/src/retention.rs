@@ -1,5 +1,5 @@
-//! Bounded growth: events are kept for a while (`--event-retention-days`), then swept,
-//! unless a diverted event or a queued delivery still names them.
+//! Bounded growth: events and diverted events are kept for a while
+//! (`--event-retention-days`), then swept; an event a queued delivery still names stays.
 
 use std::time::Duration;
 
@@ -14,11 +14,23 @@ const BATCH: i64 = 1000;
 /// How often the server sweeps.
 pub const SWEEP_EVERY: Duration = Duration::from_secs(3600);
 
-/// Deletes the events raised before `cutoff_ms` (Unix milliseconds) that no diverted
-/// event and no queued delivery names; returns how many went.
+/// Deletes the diverted events of events raised before `cutoff_ms` (Unix milliseconds),
+/// then those events that no queued delivery names; returns how many events went.
 pub fn sweep(connection: &mut Connection, cutoff_ms: i64) -> Result<usize, StoreError> {
     // Locators are ULIDs: their text sorts by the time they were made.
     let cutoff = ulid::Ulid::from_parts(u64::try_from(cutoff_ms).unwrap_or(0), 0).to_string();
+    loop {
+        let transaction = connection.transaction()?;
+        let deleted = transaction.execute(
+            "DELETE FROM diverted_events WHERE (tenant, webhook, event_locator) IN (
+                 SELECT tenant, webhook, event_locator FROM diverted_events WHERE event_locator < ?1 LIMIT ?2)",
+            params![cutoff, BATCH],
+        )?;
+        transaction.commit()?;
+        if (deleted as i64) < BATCH {
+            break;
+        }
+    }
     let mut swept = 0;
     loop {
         let transaction = connection.transaction()?;
@@ -75,7 +87,7 @@ mod tests {
     }
 
     #[test]
-    fn old_events_go_unless_a_diverted_event_or_a_queued_delivery_names_them() {
+    fn old_events_and_diverted_events_go_unless_a_queued_delivery_names_the_event() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(&dir.path().join("r.sqlite3")).unwrap();
         let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
@@ -95,29 +107,32 @@ mod tests {
             let diverted = event_at(c, tenant, now - 35 * day);
             let queued = event_at(c, tenant, now - 31 * day);
             let recent = event_at(c, tenant, now - 29 * day);
-            store::insert_diverted(
-                c,
-                tenant,
-                webhook.locator,
-                &DivertedEventResponse {
-                    event_locator: diverted,
-                    request_locator: diverted,
+            for event in [diverted, recent] {
+                let failure = DivertedEventResponse {
+                    event_locator: event,
+                    request_locator: event,
                     failure_trigger: "5xx".into(),
                     failure_message: "HTTP 500".into(),
                     failure_timestamp: "2027-01-01T00:00:00Z".into(),
-                },
-            )?;
+                };
+                store::insert_diverted(c, tenant, webhook.locator, &failure, 10)?;
+            }
             store::enqueue_delivery(c, tenant, webhook.locator, queued, now, false)?;
 
-            // More old events than one batch: all of them go, in several transactions.
-            assert_eq!(sweep(c, now - 30 * day)?, old.len());
-            assert_eq!(events(c), [diverted, queued, recent].map(|l| l.to_string()));
+            // More old events than one batch: all of them go, in several transactions, and
+            // an old diverted event goes with its event; a recent one stays.
+            assert_eq!(sweep(c, now - 30 * day)?, old.len() + 1);
+            assert_eq!(events(c), [queued, recent].map(|l| l.to_string()));
+            let kept: Vec<String> = c
+                .prepare("SELECT event_locator FROM diverted_events")?
+                .query_map([], |row| row.get(0))?
+                .collect::<Result<_, _>>()?;
+            assert_eq!(kept, [recent.to_string()]);
             assert_eq!(sweep(c, now - 30 * day)?, 0, "a second sweep finds nothing");
 
-            // Once the diverted event is deleted and the delivery done, they go too.
-            store::delete_diverted(c, tenant, webhook.locator, diverted)?;
+            // Once the delivery is done, its event goes too.
             c.execute("DELETE FROM deliveries", [])?;
-            assert_eq!(sweep(c, now - 30 * day)?, 2);
+            assert_eq!(sweep(c, now - 30 * day)?, 1);
             assert_eq!(events(c), [recent.to_string()]);
             Ok(())
         })

@@ -53,13 +53,17 @@ fn like_substring(text: &str) -> String {
     pattern
 }
 
+/// The filter column of a webhook's event types: `\na\nb\n`.
+fn event_types_column(webhook: &WebhookResponse) -> String {
+    webhook.event_types.iter().map(|t| format!("\n{t}")).chain(["\n".to_owned()]).collect()
+}
+
 /// Inserts or replaces a webhook, keeping the filter columns in step with its body.
 pub fn put_webhook(
     connection: &Connection,
     tenant: TenantLocator,
     webhook: &WebhookResponse,
 ) -> Result<(), StoreError> {
-    let event_types: String = webhook.event_types.iter().map(|t| format!("\n{t}")).chain(["\n".to_owned()]).collect();
     connection
         .prepare_cached(
             "INSERT INTO webhooks (tenant, locator, name, enabled, suspended, event_types, body)
@@ -74,10 +78,46 @@ pub fn put_webhook(
             webhook.name,
             webhook.enabled,
             webhook.suspended,
-            event_types,
+            event_types_column(webhook),
             serde_json::to_string(webhook)?
         ])?;
     Ok(())
+}
+
+/// Replaces a stored webhook with `body` (its JSON) only if its body is still `previous`:
+/// false when the webhook changed or went meanwhile, and nothing is written. The work of
+/// an update (decoding, applying, validating) thus runs before the write, off the
+/// writing connection, which this one short statement holds.
+pub fn replace_webhook(
+    connection: &Connection,
+    tenant: TenantLocator,
+    previous: &str,
+    webhook: &WebhookResponse,
+    body: &str,
+) -> Result<bool, StoreError> {
+    let replaced = connection
+        .prepare_cached(
+            "UPDATE webhooks SET name = ?3, enabled = ?4, suspended = ?5, event_types = ?6, body = ?7
+             WHERE tenant = ?1 AND locator = ?2 AND body = ?8",
+        )?
+        .execute(params![
+            tenant.to_string(),
+            webhook.locator.to_string(),
+            webhook.name,
+            webhook.enabled,
+            webhook.suspended,
+            event_types_column(webhook),
+            body,
+            previous
+        ])?;
+    Ok(replaced == 1)
+}
+
+/// How many webhooks a tenant has.
+pub fn count_webhooks(connection: &Connection, tenant: TenantLocator) -> Result<usize, StoreError> {
+    Ok(connection
+        .prepare_cached("SELECT count(*) FROM webhooks INDEXED BY webhooks_for_filters WHERE tenant = ?1")?
+        .query_row([tenant.to_string()], |row| row.get(0))?)
 }
 
 /// One page of a tenant's webhooks in locator (creation) order.
@@ -138,6 +178,28 @@ pub fn get_webhook(
     json_body(connection, "SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2", tenant, locator)
 }
 
+/// One webhook of a tenant as stored (its JSON body), to be replaced by [`replace_webhook`].
+pub fn webhook_body(
+    connection: &Connection,
+    tenant: TenantLocator,
+    locator: Locator,
+) -> Result<Option<String>, StoreError> {
+    text_body(connection, "SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2", tenant, locator)
+}
+
+/// The `body` text that `sql` selects for a tenant (`?1`) and a locator (`?2`).
+pub fn text_body(
+    connection: &Connection,
+    sql: &str,
+    tenant: TenantLocator,
+    locator: Locator,
+) -> Result<Option<String>, StoreError> {
+    Ok(connection
+        .prepare_cached(sql)?
+        .query_row(params![tenant.to_string(), locator.to_string()], |row| row.get(0))
+        .optional()?)
+}
+
 /// The JSON `body` that `sql` selects for a tenant (`?1`) and a locator (`?2`), decoded.
 pub fn json_body<T: serde::de::DeserializeOwned>(
     connection: &Connection,
@@ -145,11 +207,7 @@ pub fn json_body<T: serde::de::DeserializeOwned>(
     tenant: TenantLocator,
     locator: Locator,
 ) -> Result<Option<T>, StoreError> {
-    let body: Option<String> = connection
-        .prepare_cached(sql)?
-        .query_row(params![tenant.to_string(), locator.to_string()], |row| row.get(0))
-        .optional()?;
-    Ok(body.map(|body| serde_json::from_str(&body)).transpose()?)
+    Ok(text_body(connection, sql, tenant, locator)?.map(|body| serde_json::from_str(&body)).transpose()?)
 }
 
 /// Deletes a webhook with its event types, diverted events and pending deliveries.
@@ -183,18 +241,22 @@ fn diverted_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DivertedEventR
 
 const DIVERTED_COLUMNS: &str = "event_locator, request_locator, failure_trigger, failure_message, failure_timestamp";
 
-/// Keeps a failed event for the Diverted Events API (replacing an earlier failure of it).
+/// Keeps a failed event for the Diverted Events API (replacing an earlier failure of it),
+/// then drops the webhook's oldest diverted events beyond the newest `keep`, adding how
+/// many to its `diverted_dropped` count; returns that many.
 pub fn insert_diverted(
     connection: &Connection,
     tenant: TenantLocator,
     webhook: Locator,
     event: &DivertedEventResponse,
-) -> Result<(), StoreError> {
+    keep: usize,
+) -> Result<usize, StoreError> {
+    let (tenant, webhook) = (tenant.to_string(), webhook.to_string());
     connection.execute(
         &format!("INSERT OR REPLACE INTO diverted_events (tenant, webhook, {DIVERTED_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"),
         params![
-            tenant.to_string(),
-            webhook.to_string(),
+            tenant,
+            webhook,
             event.event_locator.to_string(),
             event.request_locator.to_string(),
             event.failure_trigger,
@@ -202,7 +264,28 @@ pub fn insert_diverted(
             event.failure_timestamp
         ],
     )?;
-    Ok(())
+    let dropped = connection.execute(
+        "DELETE FROM diverted_events WHERE tenant = ?1 AND webhook = ?2 AND event_locator <= (
+             SELECT event_locator FROM diverted_events WHERE tenant = ?1 AND webhook = ?2
+             ORDER BY event_locator DESC LIMIT 1 OFFSET ?3)",
+        params![tenant, webhook, keep as i64],
+    )?;
+    if dropped > 0 {
+        connection.execute(
+            "UPDATE webhooks SET diverted_dropped = diverted_dropped + ?3 WHERE tenant = ?1 AND locator = ?2",
+            params![tenant, webhook, dropped as i64],
+        )?;
+    }
+    Ok(dropped)
+}
+
+/// How many diverted events of a webhook were dropped to keep within the quota.
+pub fn diverted_dropped(connection: &Connection, tenant: TenantLocator, webhook: Locator) -> Result<u64, StoreError> {
+    Ok(connection
+        .prepare_cached("SELECT diverted_dropped FROM webhooks WHERE tenant = ?1 AND locator = ?2")?
+        .query_row(params![tenant.to_string(), webhook.to_string()], |row| row.get(0))
+        .optional()?
+        .unwrap_or(0))
 }
 
 /// One page of a webhook's diverted events, in event (time) order.
@@ -359,6 +442,33 @@ mod tests {
             let page = WebhookFilter { page: Page { offset: 1, count: 1 }, ..Default::default() };
             assert_eq!(list_webhooks(c, tenant, &page)?.len(), 1);
             assert_eq!(list_webhooks(c, tenant, &page)?[0].name, "Policy_sync");
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_replace_writes_only_over_the_body_it_was_computed_from() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(&dir.path().join("r.sqlite3")).unwrap();
+        let tenant: TenantLocator = "3f2c8a4e-1b7d-4c1e-9a55-0c6f1e2d3b4a".parse().unwrap();
+        db.blocking(|c| {
+            let read = webhook(1, "as read", true, false, &["a.b"]);
+            put_webhook(c, tenant, &read)?;
+            let previous = webhook_body(c, tenant, read.locator)?.unwrap();
+            // Another write (the engine suspending it) lands between the read and the write.
+            put_webhook(c, tenant, &webhook(1, "as read", true, true, &["a.b"]))?;
+            let edited = webhook(1, "edited", true, false, &["c.d"]);
+            let body = serde_json::to_string(&edited)?;
+            assert!(!replace_webhook(c, tenant, &previous, &edited, &body)?, "a stale update is not written");
+            let now = get_webhook(c, tenant, read.locator)?.unwrap();
+            assert_eq!((now.name.as_str(), now.suspended), ("as read", true));
+            let current = webhook_body(c, tenant, read.locator)?.unwrap();
+            assert!(replace_webhook(c, tenant, &current, &edited, &body)?);
+            assert_eq!(
+                names(c, tenant, WebhookFilter { event_types: vec!["c.d".into()], ..Default::default() }),
+                ["edited"]
+            );
             Ok(())
         })
         .unwrap();

@@ -14,13 +14,17 @@ use webhooks_server::delivery::EngineConfig;
 use webhooks_server::destination::Destinations;
 use webhooks_server::receiver::{self, Recorded};
 
-/// An engine that may reach this machine's loopback receivers.
+/// An engine that may reach this machine's loopback receivers, without the bounds between
+/// tenants and hosts (`isolation.rs` tests those): one tenant, one host, short retries.
 fn engine(timeout_ms: u64) -> EngineConfig {
     EngineConfig {
         workers: 4,
+        per_tenant: 8,
         timeout: Duration::from_millis(timeout_ms),
         poll_interval: Duration::from_millis(10),
         destinations: Destinations::with_loopback(),
+        min_retry_interval: Duration::ZERO,
+        per_host_per_second: std::num::NonZeroU32::MAX,
         ..EngineConfig::default()
     }
 }
@@ -53,14 +57,8 @@ impl Setup {
     }
 
     async fn raise(&self, kind: &str) -> (EventResponse, u64) {
-        let response = self
-            .server
-            .client
-            .post(format!("{}/dev/{}/events", self.server.base, self.tenant))
-            .json(&json!({"type": kind, "data": {"invoice": 42}}))
-            .send()
-            .await
-            .unwrap();
+        let response =
+            self.server.intake(self.tenant).json(&json!({"type": kind, "data": {"invoice": 42}})).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         let body: Value = response.json().await.unwrap();
         (serde_json::from_value(body["event"].clone()).unwrap(), body["deliveries"].as_u64().unwrap())
@@ -246,13 +244,7 @@ async fn queued_deliveries_survive_a_restart() {
         )
         .await;
     for _ in 0..5 {
-        let response = without
-            .client
-            .post(format!("{}/dev/{tenant}/events", without.base))
-            .json(&json!({"type": "a.b"}))
-            .send()
-            .await
-            .unwrap();
+        let response = without.intake(tenant).json(&json!({"type": "a.b"})).send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -274,13 +266,7 @@ async fn queued_deliveries_survive_a_restart() {
 #[tokio::test]
 async fn the_dev_intake_exists_only_with_dev() {
     let server = TestServer::start().await;
-    let response = server
-        .client
-        .post(format!("{}/dev/{}/events", server.base, common::tenant()))
-        .json(&json!({"type": "a.b"}))
-        .send()
-        .await
-        .unwrap();
+    let response = server.intake(common::tenant()).json(&json!({"type": "a.b"})).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
 }
 
@@ -352,7 +338,7 @@ async fn two_resends_of_a_diverted_event_deliver_it_once() {
         failure_message: "HTTP 500".into(),
         failure_timestamp: "2027-01-01T00:00:00Z".into(),
     };
-    without.db.blocking(|c| webhooks_server::store::insert_diverted(c, tenant, hook.locator, &diverted)).unwrap();
+    without.db.blocking(|c| webhooks_server::store::insert_diverted(c, tenant, hook.locator, &diverted, 10)).unwrap();
     let resend = format!("/event/{tenant}/webhooks/{}/diverted/{}/resend", hook.locator, event.locator);
     for _ in 0..2 {
         let response = without.call(Method::POST, &resend, &token).send().await.unwrap();

@@ -91,10 +91,7 @@ async fn loopback_in_every_spelling_is_refused_without_an_allowance() {
         async move { s.diverted(hook).await[0].failure_message.clone() }
     };
     assert_eq!(message_of("2130706433").await, "destination 127.0.0.1 is a loopback address; not allowed");
-    assert_eq!(
-        message_of("localhost").await,
-        "destination localhost resolves to 127.0.0.1, a loopback address; not allowed"
-    );
+    assert_eq!(message_of("localhost").await, "destination localhost resolves to a loopback address; not allowed");
     assert_eq!(
         message_of("[::ffff:127.0.0.1]").await,
         "destination ::ffff:127.0.0.1 is an IPv4-mapped form of a loopback address; not allowed"

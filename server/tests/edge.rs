@@ -118,3 +118,128 @@ async fn a_request_whose_body_never_ends_is_answered_408() {
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
     assert!(answer.to_ascii_lowercase().contains("cache-control: no-store"), "{answer}");
 }
+
+#[tokio::test]
+async fn connections_are_capped_per_address_and_in_all() {
+    for (max_connections, max_connections_per_address) in [(100, 2), (2, 100)] {
+        let options = RouterOptions { max_connections, max_connections_per_address, ..RouterOptions::default() };
+        let server = TestServer::start_with(options).await;
+        let address = server.base.trim_start_matches("http://").to_owned();
+        let first = TcpStream::connect(&address).await.unwrap();
+        let _second = TcpStream::connect(&address).await.unwrap();
+        let mut third = TcpStream::connect(&address).await.unwrap();
+        // The third is closed as soon as it is accepted, before it sends anything.
+        let answer = until_closed(&mut third, Duration::from_secs(2)).await;
+        assert_eq!(answer.as_deref(), Some(""), "limits {max_connections}/{max_connections_per_address}");
+        drop(first);
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let mut fourth = TcpStream::connect(&address).await.unwrap();
+        fourth.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+        let answer = until_closed(&mut fourth, Duration::from_secs(5)).await.unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "a closed connection makes room: {answer}");
+    }
+}
+
+#[tokio::test]
+async fn a_token_of_the_wrong_shape_is_refused_without_a_lookup() {
+    let server = TestServer::start().await;
+    let (tenant, _) = server.tenant_with_token();
+    // The authentication connection is busy for 3 s: a lookup would wait for it.
+    let (held_tx, held_rx) = tokio::sync::oneshot::channel();
+    let db = server.db.clone();
+    let holder = tokio::spawn(async move {
+        db.read_for_authentication(move |_| {
+            held_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        })
+        .await
+    });
+    held_rx.await.unwrap();
+    let list = format!("/event/{tenant}/webhooks/list");
+    for bad in ["whk_guess", &format!("whk_{}", "A".repeat(64)), &format!("x{}", "0".repeat(67))] {
+        let started = Instant::now();
+        let response = server.call(Method::GET, &list, bad).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+        assert!(started.elapsed() < Duration::from_secs(1), "{bad}: answered after {:?}", started.elapsed());
+    }
+    holder.await.unwrap().unwrap();
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_static_answer_that_never_comes_is_answered_408() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    // A named pipe nobody writes to: reading it never ends, until it is opened for writing
+    // and closed again (at the end, also when an assertion fails).
+    struct Pipe(std::path::PathBuf);
+    impl Drop for Pipe {
+        fn drop(&mut self) {
+            drop(std::fs::OpenOptions::new().write(true).open(&self.0));
+        }
+    }
+    let fifo = Pipe(dist.path().join("stuck.js"));
+    assert!(std::process::Command::new("mkfifo").arg(&fifo.0).status().unwrap().success());
+    let options = RouterOptions {
+        static_dir: Some(dist.path().to_owned()),
+        request_timeout: Duration::from_millis(300),
+        ..RouterOptions::default()
+    };
+    let server = TestServer::start_with(options).await;
+    let started = Instant::now();
+    let response =
+        server.client.get(format!("{}/stuck.js", server.base)).timeout(Duration::from_secs(5)).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::REQUEST_TIMEOUT);
+    assert!(started.elapsed() < Duration::from_secs(2));
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_client_that_never_reads_its_answer_is_cut_off() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let size = 32 * 1024 * 1024;
+    std::fs::write(dist.path().join("big.bin"), vec![b'x'; size]).unwrap();
+    let options = RouterOptions {
+        static_dir: Some(dist.path().to_owned()),
+        write_timeout: Duration::from_millis(300),
+        ..RouterOptions::default()
+    };
+    let server = TestServer::start_with(options).await;
+    let mut stream = TcpStream::connect(server.base.trim_start_matches("http://")).await.unwrap();
+    stream.write_all(b"GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").await.unwrap();
+    // Not read for a second: the server's writes wait, then the connection is closed.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let mut received = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut received)).await;
+    assert!(received.len() < size, "the whole answer came: {} bytes", received.len());
+}
+
+#[tokio::test]
+async fn authentications_wait_in_a_bounded_queue() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = Db::open(&dir.path().join("auth.sqlite3")).unwrap().with_authentication_queue(1);
+    let server = TestServer::start_on(dir, db, RouterOptions::default(), |state| state).await;
+    let (tenant, token) = server.tenant_with_token();
+    // The one place is taken by an authentication that holds the connection for 3 s.
+    let (held_tx, held_rx) = tokio::sync::oneshot::channel();
+    let db = server.db.clone();
+    let holder = tokio::spawn(async move {
+        db.read_for_authentication(move |_| {
+            held_tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_secs(3));
+            Ok(())
+        })
+        .await
+    });
+    held_rx.await.unwrap();
+    let started = Instant::now();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert!(started.elapsed() < Duration::from_secs(1), "answered after {:?}", started.elapsed());
+    holder.await.unwrap().unwrap();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the place comes back");
+}

@@ -102,7 +102,7 @@ async fn diverted_events_list_fetch_resend_delete() {
         .db
         .blocking(|c| {
             for event in &events {
-                store::insert_diverted(c, tenant, webhook.locator, event)?;
+                store::insert_diverted(c, tenant, webhook.locator, event, 10_000)?;
             }
             Ok(())
         })

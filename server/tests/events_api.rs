@@ -404,7 +404,7 @@ async fn the_dev_intake_takes_a_request_and_a_user_and_names_bad_ones() {
     assert_ne!(alone.request_id, request, "without one, an event is its own request");
     assert!(alone.user_locator.is_nil());
     let bad = json!({"type": "a b", "requestId": "not-a-ulid", "userLocator": "nobody"});
-    let response = server.client.post(format!("{}/dev/{tenant}/events", server.base)).json(&bad).send().await.unwrap();
+    let response = server.intake(tenant).json(&bad).send().await.unwrap();
     let (status, body) = error_of(response).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(body.field_errors.keys().collect::<Vec<_>>(), ["requestId", "type", "userLocator"]);

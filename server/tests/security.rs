@@ -73,7 +73,7 @@ async fn seeded(server: &TestServer) -> (TenantLocator, String, Locator, Locator
         failure_message: "HTTP 500".into(),
         failure_timestamp: "2026-11-27T10:00:00Z".into(),
     };
-    server.db.blocking(|c| store::insert_diverted(c, tenant, webhook.locator, &diverted)).unwrap();
+    server.db.blocking(|c| store::insert_diverted(c, tenant, webhook.locator, &diverted, 10)).unwrap();
     (tenant, token, webhook.locator, event)
 }
 

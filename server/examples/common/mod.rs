@@ -1,5 +1,7 @@
 //! What the server's benchmarks share: the server on a loopback port, and the timing of
 //! calls (throughput, p50 and p99, beside `GET /healthz` measured in the same run).
+// Each example uses a different part of these helpers.
+#![allow(dead_code)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -22,13 +24,22 @@ pub struct Api {
 impl Api {
     /// Serves `db` on a loopback port (no delivery engine, no rate limit).
     pub async fn serve(db: Db, token: String) -> Self {
+        Self::serve_state(AppState::new(db), token).await
+    }
+
+    /// Serves `state` on a loopback port.
+    pub async fn serve_state(state: AppState, token: String) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
-        let state = AppState::new(db);
         tokio::spawn(async move {
             webhooks_server::serve(listener, state, &RouterOptions::default(), std::future::pending()).await.unwrap();
         });
         Self { client: Client::builder().pool_max_idle_per_host(CONCURRENCY).build().unwrap(), base, token }
+    }
+
+    /// The same server, called with another token.
+    pub fn with_token(&self, token: String) -> Self {
+        Self { token, ..self.clone() }
     }
 
     /// A request to `path` with the token.

@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use axum::extract::{Path, State};
 use axum::routing::post;
 use axum::{Json, Router};
-use webhooks_api::Locator;
+use webhooks_api::{permissions, Locator};
 
-use super::extract::{parse_tenant, JsonBody};
+use super::extract::{Caller, JsonBody};
 use super::AppState;
 use crate::error::ApiFailure;
 
@@ -30,13 +30,15 @@ struct RaiseEvent {
     user_locator: Option<String>,
 }
 
-/// Raises an event, as EC would after a transaction.
+/// Raises an event, as EC would after a transaction: for a token of the tenant with the
+/// grant `dev.raise` (the server signs what it then delivers with the tenant's secrets).
 async fn raise_event(
     State(state): State<AppState>,
+    caller: Caller,
     Path(tenant): Path<String>,
     body: JsonBody<RaiseEvent>,
 ) -> Result<Json<serde_json::Value>, ApiFailure> {
-    let tenant = parse_tenant(&tenant)?;
+    let tenant = caller.authorize(&tenant, &[permissions::DEV_RAISE])?;
     let Json(request) = body?;
     let mut errors = BTreeMap::new();
     if let Err(message) = webhooks_api::validate::event_type(&request.kind) {

@@ -2,9 +2,11 @@
 //! (list, fetch, resend, delete).
 
 use axum::extract::{Path, RawQuery, State};
+use axum::http::HeaderName;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use webhooks_api::permissions::{DIVERTED_DELETE, DIVERTED_LIST, DIVERTED_READ, DIVERTED_RESEND};
 use webhooks_api::{DivertedEventResponse, Locator, TenantLocator};
 
 use super::extract::{parse_locator, parse_page, Caller};
@@ -35,6 +37,9 @@ async fn diverted_target(
     Ok((tenant, webhook))
 }
 
+/// The header of the diverted list that counts the diverted events dropped by the quota.
+pub(super) const DIVERTED_DROPPED: &str = "x-diverted-dropped";
+
 fn diverted_not_found(event: Locator) -> ApiFailure {
     ApiFailure::not_found(format!("no diverted event {event} for this webhook"))
 }
@@ -43,18 +48,26 @@ fn diverted_not_found(event: Locator) -> ApiFailure {
 #[utoipa::path(get, path = "/{tenantLocator}/webhooks/{webhookLocator}/diverted",
     tag = "diverted-events",
     params(("tenantLocator" = String, Path, format = "uuid"), ("webhookLocator" = String, Path, format = "ulid"),
-        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000)),
-    responses((status = 200, body = Vec<DivertedEventResponse>), Failures, NotFound))]
+        ("offset" = Option<u32>, Query, maximum = 100000), ("count" = Option<u32>, Query, maximum = 1000)),
+    responses((status = 200, body = Vec<DivertedEventResponse>,
+        headers(("x-diverted-dropped" = u64, description = "diverted events of this webhook dropped, oldest first, to keep within its quota"))),
+        Failures, NotFound))]
 async fn list_diverted(
     State(state): State<AppState>,
     caller: Caller,
     Path((tenant, webhook)): Path<(String, String)>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Vec<DivertedEventResponse>>, ApiFailure> {
+) -> Result<([(HeaderName, u64); 1], Json<Vec<DivertedEventResponse>>), ApiFailure> {
     let (tenant, webhook) =
-        diverted_target(&state, &caller, &["diverted-events.read", "diverted-events.list"], &tenant, &webhook).await?;
+        diverted_target(&state, &caller, &[DIVERTED_READ, DIVERTED_LIST], &tenant, &webhook).await?;
     let page = parse_page(query.as_deref().unwrap_or(""))?;
-    Ok(Json(state.db.read(move |c| store::list_diverted(c, tenant, webhook, page)).await?))
+    let (dropped, events) = state
+        .db
+        .read(move |c| {
+            Ok((store::diverted_dropped(c, tenant, webhook)?, store::list_diverted(c, tenant, webhook, page)?))
+        })
+        .await?;
+    Ok(([(HeaderName::from_static(DIVERTED_DROPPED), dropped)], Json(events)))
 }
 
 /// Fetches one diverted event.
@@ -68,7 +81,7 @@ async fn fetch_diverted(
     caller: Caller,
     Path((tenant, webhook, event)): Path<(String, String, String)>,
 ) -> Result<Json<DivertedEventResponse>, ApiFailure> {
-    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.read"], &tenant, &webhook).await?;
+    let (tenant, webhook) = diverted_target(&state, &caller, &[DIVERTED_READ], &tenant, &webhook).await?;
     let event = parse_locator("eventLocator", &event)?;
     state
         .db
@@ -90,7 +103,7 @@ async fn resend_diverted(
     caller: Caller,
     Path((tenant, webhook, event)): Path<(String, String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiFailure> {
-    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.resend"], &tenant, &webhook).await?;
+    let (tenant, webhook) = diverted_target(&state, &caller, &[DIVERTED_RESEND], &tenant, &webhook).await?;
     let event = parse_locator("eventLocator", &event)?;
     let queued = state
         .db
@@ -124,7 +137,7 @@ async fn delete_diverted(
     caller: Caller,
     Path((tenant, webhook, event)): Path<(String, String, String)>,
 ) -> Result<Json<serde_json::Value>, ApiFailure> {
-    let (tenant, webhook) = diverted_target(&state, &caller, &["diverted-events.delete"], &tenant, &webhook).await?;
+    let (tenant, webhook) = diverted_target(&state, &caller, &[DIVERTED_DELETE], &tenant, &webhook).await?;
     let event = parse_locator("eventLocator", &event)?;
     if state.db.call(move |c| store::delete_diverted(c, tenant, webhook, event)).await? {
         Ok(Json(serde_json::json!({})))

@@ -1,6 +1,7 @@
 //! The Events API: `/{tenantLocator}/events…` (the stream, one event, a request's events).
 
 use std::collections::BTreeMap;
+use webhooks_api::permissions::{EVENTS_LIST, EVENTS_READ};
 
 use axum::extract::{Path, RawQuery, State};
 use axum::Json;
@@ -99,7 +100,7 @@ async fn list_events(
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<EventStreamResponse>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["events.read", "events.list"])?;
+    let tenant = caller.authorize(&tenant, &[EVENTS_READ, EVENTS_LIST])?;
     let query = parse_stream_query(query.as_deref().unwrap_or(""))?;
     let page = state.db.read(move |c| stream::list(c, tenant, &query)).await?;
     Ok(Json(EventStreamResponse { paging_token: page.position.token(), events: page.events }))
@@ -114,7 +115,7 @@ async fn fetch_event(
     caller: Caller,
     Path((tenant, event)): Path<(String, String)>,
 ) -> Result<Json<EventResponse>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["events.read"])?;
+    let tenant = caller.authorize(&tenant, &[EVENTS_READ])?;
     let event = parse_locator("eventLocator", &event)?;
     state
         .db
@@ -133,7 +134,7 @@ async fn request_events(
     caller: Caller,
     Path((tenant, request)): Path<(String, String)>,
 ) -> Result<Json<Vec<EventResponse>>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["events.read"])?;
+    let tenant = caller.authorize(&tenant, &[EVENTS_READ])?;
     let request = parse_locator("requestLocator", &request)?;
     Ok(Json(state.db.read(move |c| stream::of_request(c, tenant, request)).await?))
 }

@@ -12,17 +12,22 @@ use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
-use axum::http::{header, StatusCode};
+use axum::http::{header, Method, StatusCode};
 use axum::Json;
 use webhooks_api::{validate, Locator, LocatorError, TenantLocator};
 
 use super::{AppState, ADDRESSES_KEPT};
 use crate::auth::{self, Principal};
 use crate::error::ApiFailure;
+use crate::limits::{InFlight, Refusal};
 use crate::store::{Page, WebhookFilter};
 
 /// Largest `count` accepted.
 const MAX_PAGE_SIZE: u32 = 1000;
+/// Largest `offset` accepted: rows skipped are rows read, so a page far past the end is
+/// bounded work too (ten times the default quota of webhooks and of diverted events). Within
+/// the int32 of Socotra's schema (Schemathesis found 2^31 taken before there was a bound).
+pub(super) const MAX_OFFSET: u32 = 100_000;
 /// Most `eventTypes` values in one list query (each is a scan of every row's types).
 const MAX_EVENT_TYPE_FILTERS: usize = 100;
 
@@ -32,8 +37,13 @@ const MAX_EVENT_TYPE_FILTERS: usize = 100;
 // Taking the rejection lets handlers check the path first, as the order of checks says.
 pub(super) type JsonBody<T> = Result<Json<T>, JsonRejection>;
 
-/// The authenticated caller of a request.
-pub(super) struct Caller(Principal);
+/// The authenticated caller of a request, holding its places among the requests in
+/// flight of its token and of its tenant until the handler ends.
+pub(super) struct Caller {
+    principal: Principal,
+    // Its token's and its tenant's places in flight, then its places to run.
+    _places: [tokio::sync::OwnedSemaphorePermit; 4],
+}
 
 impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiFailure;
@@ -48,11 +58,12 @@ impl FromRequestParts<AppState> for Caller {
             .map(|(_, token)| token.trim().to_owned())
             .filter(|token| !token.is_empty());
         let principal = match token {
-            // Its own connection: a token is never checked behind a list query.
-            Some(token) => {
+            // Its own connection: a token is never checked behind a list query. A token
+            // that is not of the shape `issue` gives is no token: no lookup.
+            Some(token) if auth::well_formed(&token) => {
                 state.db.read_for_authentication(move |connection| auth::authenticate(connection, &token)).await?
             }
-            None => None,
+            _ => None,
         };
         let Some(principal) = principal else {
             if let Some(limiter) = &state.address_limiter {
@@ -67,8 +78,39 @@ impl FromRequestParts<AppState> for Caller {
         if let Some(limiter) = &state.limiter {
             check_rate(limiter, &principal.token_id, "this token")?;
         }
-        Ok(Caller(principal))
+        let token = enter(&state.bounds.token_in_flight, &principal.token_id, "this token")?;
+        let tenant = enter(&state.bounds.tenant_in_flight, &principal.tenant, "this tenant")?;
+        let read = matches!(parts.method, Method::GET | Method::HEAD);
+        let [running, kind] =
+            state.bounds.admission.admit(principal.tenant, read).await.map_err(|refusal| match refusal {
+                Refusal::Tenant(wait) => ApiFailure::unavailable(
+                    format!(
+                        "this tenant's requests kept every place it may run in for {} ms: send fewer at once",
+                        wait.as_millis()
+                    ),
+                    1,
+                ),
+                Refusal::Server => ApiFailure::unavailable(
+                    format!(
+                        "the server is running as many {} as it may: try again shortly",
+                        if read { "reads" } else { "writes" }
+                    ),
+                    1,
+                ),
+            })?;
+        Ok(Caller { principal, _places: [token, tenant, running, kind] })
     }
+}
+
+/// A place among `key`'s requests in flight, or 429 with `Retry-After` when all are taken.
+fn enter<K: Hash + Eq + Clone>(
+    in_flight: &InFlight<K>,
+    key: &K,
+    who: &str,
+) -> Result<tokio::sync::OwnedSemaphorePermit, ApiFailure> {
+    in_flight.try_enter(key).ok_or_else(|| {
+        ApiFailure::rate_limited(&format!("{who}: {} requests in flight is the most", in_flight.max()), 1)
+    })
 }
 
 /// 429 with `Retry-After` when `key` has used up its quota.
@@ -85,7 +127,7 @@ fn check_rate<K: Hash + Eq + Clone>(
 
 /// The key of a client's address: an IPv4 address, or an IPv6 client's /64 (one host
 /// holds a whole /64, so its single addresses would be quotas without end).
-fn address_key(address: IpAddr) -> IpAddr {
+pub(crate) fn address_key(address: IpAddr) -> IpAddr {
     match address {
         IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
             Some(v4) => IpAddr::V4(v4),
@@ -100,10 +142,12 @@ impl Caller {
     /// Handlers call it before anything else of the request is checked.
     pub(super) fn authorize(&self, tenant: &str, needs: &[&str]) -> Result<TenantLocator, ApiFailure> {
         let tenant = parse_tenant(tenant)?;
-        if tenant != self.0.tenant {
+        if tenant != self.principal.tenant {
             return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token has no access to tenant {tenant}")));
         }
-        if let Some(missing) = needs.iter().find(|need| !self.0.grants.iter().any(|grant| grant.as_str() == **need)) {
+        if let Some(missing) =
+            needs.iter().find(|need| !self.principal.grants.iter().any(|grant| grant.as_str() == **need))
+        {
             return Err(ApiFailure::new(StatusCode::FORBIDDEN, format!("this token lacks the permission {missing}")));
         }
         Ok(tenant)
@@ -145,9 +189,6 @@ fn parse_boolean(key: &str, value: &str, errors: &mut BTreeMap<String, String>) 
         }
     }
 }
-
-/// The largest `offset`: Socotra's schema makes it an int32 (schemathesis found 2^31 taken).
-const MAX_OFFSET: u32 = i32::MAX.unsigned_abs();
 
 /// Reads `offset` and `count` into `page`; true when `key` was one of them.
 fn parse_page_parameter(page: &mut Page, key: &str, value: &str, errors: &mut BTreeMap<String, String>) -> bool {
@@ -241,9 +282,14 @@ mod tests {
         assert_eq!(failure.status, StatusCode::BAD_REQUEST);
         assert_eq!(failure.field_errors.keys().collect::<Vec<_>>(), ["count", "enabled", "offset"]);
         assert!(parse_filter("count=1000").is_ok());
+        assert!(parse_filter("offset=100000").is_ok());
+        assert_eq!(
+            parse_filter("offset=100001").unwrap_err().field_errors["offset"],
+            "must be a whole number from 0 to 100000"
+        );
         assert_eq!(parse_page("count=0&offset=3").unwrap(), Page { offset: 3, count: 0 });
-        assert_eq!(parse_page("offset=2147483647").unwrap().offset, 2147483647);
-        assert!(parse_page("offset=2147483648").is_err(), "beyond an int32");
+        assert_eq!(parse_page("offset=100000").unwrap().offset, 100_000);
+        assert!(parse_page("offset=2147483648").is_err(), "beyond an int32, and beyond the bound");
         assert!(parse_page("count=x").is_err());
     }
 

@@ -11,6 +11,7 @@ mod dev;
 mod diverted;
 mod events;
 mod extract;
+pub(crate) use extract::address_key;
 mod static_files;
 mod webhooks;
 
@@ -36,6 +37,7 @@ use webhooks_api::{ErrorBody, EventResponse, Locator, TenantLocator};
 use crate::db::{Db, StoreError};
 use crate::delivery::{self, EngineConfig, Wake};
 use crate::error::ApiFailure;
+use crate::limits::{Bounds, Limits};
 
 /// Largest request body accepted (larger: 413).
 pub const BODY_LIMIT_BYTES: usize = 1024 * 1024;
@@ -52,6 +54,10 @@ pub struct AppState {
     limiter: Option<Arc<TokenLimiter>>,
     // Requests without a valid token, per client address; none: unlimited.
     address_limiter: Option<Arc<AddressLimiter>>,
+    // Quotas, in-flight bounds and admission (issue #28).
+    bounds: Arc<Bounds>,
+    // Deliveries a tenant may have queued (the engine's `queued_per_tenant`).
+    queued_per_tenant: usize,
 }
 
 /// A rate limiter keyed by token id.
@@ -69,7 +75,7 @@ fn quota(per_second: NonZeroU32, burst: NonZeroU32) -> governor::Quota {
 }
 
 impl AppState {
-    /// State over an open database, with no delivery engine.
+    /// State over an open database, with no delivery engine and the default [`Limits`].
     pub fn new(db: Db) -> Self {
         Self {
             db,
@@ -77,7 +83,14 @@ impl AppState {
             engine: None,
             limiter: None,
             address_limiter: None,
+            bounds: Arc::new(Bounds::new(Limits::default())),
+            queued_per_tenant: EngineConfig::default().queued_per_tenant,
         }
+    }
+
+    /// The same state with other quotas, in-flight bounds and admission.
+    pub fn with_limits(self, limits: Limits) -> Self {
+        Self { bounds: Arc::new(Bounds::new(limits)), ..self }
     }
 
     /// Limits each token to `per_second` requests a second on average, `burst` at once.
@@ -93,8 +106,9 @@ impl AppState {
 
     /// Starts the delivery engine on this database (needs a Tokio runtime).
     pub fn with_engine(self, config: EngineConfig) -> Self {
+        let queued_per_tenant = config.queued_per_tenant;
         let engine = Some(delivery::start(self.db.clone(), config));
-        Self { engine, ..self }
+        Self { engine, queued_per_tenant, ..self }
     }
 
     /// The database.
@@ -127,10 +141,11 @@ impl AppState {
             kind,
             data: serde_json::Value::Object(data),
         };
+        let max_queued = self.queued_per_tenant;
         let (event, enqueued) = self
             .db
             .call(move |c| {
-                let enqueued = delivery::raise_event(c, tenant, &mut event)?;
+                let enqueued = delivery::raise_event(c, tenant, &mut event, max_queued)?;
                 Ok((event, enqueued))
             })
             .await?;
@@ -157,8 +172,15 @@ pub struct RouterOptions {
     pub dev: bool,
     /// How long an API request may take, body included (beyond: 408).
     pub request_timeout: Duration,
-    /// How long a connection may take to send a request's headers (beyond: closed).
+    /// How long a connection may take to send a request's headers, also while it is idle
+    /// between requests (beyond: closed).
     pub header_read_timeout: Duration,
+    /// How long one write of an answer may wait for the client to read (beyond: closed).
+    pub write_timeout: Duration,
+    /// Connections open at once, at most (beyond: closed at once).
+    pub max_connections: usize,
+    /// Connections open at once from one client address (an IPv6 client by its /64).
+    pub max_connections_per_address: usize,
 }
 
 impl Default for RouterOptions {
@@ -169,6 +191,9 @@ impl Default for RouterOptions {
             dev: false,
             request_timeout: Duration::from_secs(30),
             header_read_timeout: Duration::from_secs(10),
+            write_timeout: Duration::from_secs(30),
+            max_connections: 4096,
+            max_connections_per_address: 64,
         }
     }
 }
@@ -225,7 +250,11 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
                 .allow_origin(AllowOrigin::list(options.cors_origins.clone()))
                 .allow_methods([Method::GET, Method::POST, Method::PATCH, Method::DELETE])
                 .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
-                .expose_headers([header::HeaderName::from_static(REQUEST_ID), header::RETRY_AFTER])
+                .expose_headers([
+                    header::HeaderName::from_static(REQUEST_ID),
+                    header::HeaderName::from_static(diverted::DIVERTED_DROPPED),
+                    header::RETRY_AFTER,
+                ])
                 .max_age(Duration::from_secs(600)),
         )
     };
@@ -233,7 +262,7 @@ pub fn router(state: AppState, options: &RouterOptions) -> Router {
     let api =
         api.layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
     let app = match &options.static_dir {
-        Some(dir) => static_files::serve(api, dir),
+        Some(dir) => static_files::serve(api, dir, options.request_timeout),
         None => api,
     };
     app.layer(middleware::from_fn(log_request)).with_state(state)
@@ -311,7 +340,7 @@ mod tests {
             responses.keys().map(String::as_str).collect::<Vec<_>>().join(" ")
         };
         assert_eq!(statuses("get", "/list"), "200 400 401 403 429 500 503");
-        assert_eq!(statuses("post", ""), "200 400 401 403 413 415 429 500 503");
+        assert_eq!(statuses("post", ""), "200 400 401 403 409 413 415 429 500 503");
         assert_eq!(statuses("get", "/{webhookLocator}"), "200 400 401 403 404 429 500 503");
         assert_eq!(statuses("patch", "/{webhookLocator}"), "200 400 401 403 404 413 415 429 500 503");
         assert_eq!(statuses("delete", "/{webhookLocator}"), "204 400 401 403 404 429 500 503");

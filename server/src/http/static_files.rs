@@ -19,6 +19,7 @@
 //!   framing) on every answer.
 
 use std::path::Path;
+use std::time::Duration;
 
 use axum::extract::Request;
 use axum::http::{header, HeaderValue, StatusCode, Uri};
@@ -32,10 +33,18 @@ use super::AppState;
 const IMMUTABLE: HeaderValue = HeaderValue::from_static("public, max-age=31536000, immutable");
 const NO_CACHE: HeaderValue = HeaderValue::from_static("no-cache");
 
-/// Makes `router` answer the paths it does not route from the built dashboard in `dir`.
-pub(super) fn serve(router: Router<AppState>, dir: &Path) -> Router<AppState> {
+/// Makes `router` answer the paths it does not route from the built dashboard in `dir`,
+/// each within `timeout` (beyond: 408, as the API's).
+pub(super) fn serve(router: Router<AppState>, dir: &Path, timeout: Duration) -> Router<AppState> {
     let files = ServeDir::new(dir).append_index_html_on_directories(false).precompressed_br().precompressed_gzip();
-    router.fallback(move |request: Request| answer(files.clone(), request))
+    router.fallback(move |request: Request| {
+        let files = files.clone();
+        async move {
+            tokio::time::timeout(timeout, answer(files, request))
+                .await
+                .unwrap_or_else(|_| StatusCode::REQUEST_TIMEOUT.into_response())
+        }
+    })
 }
 
 async fn answer(files: ServeDir, mut request: Request) -> Response {

@@ -6,11 +6,14 @@ use axum::http::StatusCode;
 use axum::Json;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
+use webhooks_api::permissions::{WEBHOOKS_LIST, WEBHOOKS_READ, WEBHOOKS_WRITE};
 use webhooks_api::{apply, CreateWebhookRequest, Locator, TenantLocator, UpdateWebhookRequest, WebhookResponse};
 
 use super::extract::{parse_filter, parse_locator, Caller, JsonBody};
 use super::AppState;
-use crate::error::{ApiFailure, BodyFailures, Failures, NotFound};
+use crate::db::StoreError;
+use crate::error::{ApiFailure, BodyFailures, Failures, NotFound, QuotaReached};
+use crate::limits::MAX_WEBHOOK_BYTES;
 use crate::store;
 
 /// The routes of this file, with their OpenAPI entries.
@@ -22,9 +25,29 @@ pub(super) fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(unsuspend_webhook))
 }
 
+/// Times an update reads, applies and tries to write before it gives up (503): each try
+/// fails only when another write changed the webhook meanwhile.
+const UPDATE_TRIES: usize = 3;
+
 /// The 404 of a webhook that is not in the tenant.
 fn webhook_not_found(locator: Locator) -> ApiFailure {
     ApiFailure::not_found(format!("no webhook {locator} in this tenant"))
+}
+
+/// A webhook's JSON as stored, or 413 when it would take more than [`MAX_WEBHOOK_BYTES`].
+fn stored_body(webhook: &WebhookResponse) -> Result<String, ApiFailure> {
+    let body = serde_json::to_string(webhook).map_err(StoreError::from)?;
+    if body.len() > MAX_WEBHOOK_BYTES {
+        return Err(ApiFailure::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "the webhook would take {} bytes stored; a webhook takes at most {MAX_WEBHOOK_BYTES} (64 KiB): \
+                 use fewer or shorter event types or headers",
+                body.len()
+            ),
+        ));
+    }
+    Ok(body)
 }
 
 /// 204 when the webhook was there, else 404.
@@ -54,7 +77,7 @@ async fn fetch_webhook(
     caller: Caller,
     Path((tenant, webhook)): Path<(String, String)>,
 ) -> Result<Json<WebhookResponse>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.read"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_READ])?;
     let webhook = parse_locator("webhookLocator", &webhook)?;
     Ok(Json(existing_webhook(&state, tenant, webhook).await?))
 }
@@ -62,7 +85,7 @@ async fn fetch_webhook(
 /// Lists a tenant's webhooks, filtered, in creation order.
 #[utoipa::path(get, path = "/{tenantLocator}/webhooks/list", tag = "webhooks",
     params(("tenantLocator" = String, Path, format = "uuid"),
-        ("offset" = Option<u32>, Query), ("count" = Option<u32>, Query, maximum = 1000),
+        ("offset" = Option<u32>, Query, maximum = 100000), ("count" = Option<u32>, Query, maximum = 1000),
         ("name" = Option<String>, Query, description = "case-insensitive substring"),
         ("enabled" = Option<bool>, Query), ("suspended" = Option<bool>, Query),
         ("active" = Option<bool>, Query, description = "enabled and not suspended"),
@@ -74,7 +97,7 @@ async fn list_webhooks(
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Vec<WebhookResponse>>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.read", "webhooks.list"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_READ, WEBHOOKS_LIST])?;
     let filter = parse_filter(query.as_deref().unwrap_or(""))?;
     let page = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
     Ok(Json(page))
@@ -84,25 +107,37 @@ async fn list_webhooks(
 #[utoipa::path(post, path = "/{tenantLocator}/webhooks", tag = "webhooks",
     params(("tenantLocator" = String, Path, format = "uuid")),
     request_body = CreateWebhookRequest,
-    responses((status = 200, body = WebhookResponse), Failures, BodyFailures))]
+    responses((status = 200, body = WebhookResponse), Failures, BodyFailures, QuotaReached))]
 async fn create_webhook(
     State(state): State<AppState>,
     caller: Caller,
     Path(tenant): Path<String>,
     body: JsonBody<CreateWebhookRequest>,
 ) -> Result<Json<WebhookResponse>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_WRITE])?;
     let Json(request) = body?;
     let webhook = request.into_valid_webhook(state.next_locator())?;
+    stored_body(&webhook)?;
     let stored = webhook.clone();
-    state
+    let most = state.bounds.limits.webhooks_per_tenant;
+    let created = state
         .db
         .call(move |c| {
             let transaction = c.transaction()?;
+            if store::count_webhooks(&transaction, tenant)? >= most {
+                return Ok(false);
+            }
             store::put_webhook(&transaction, tenant, &stored)?;
-            Ok(transaction.commit()?)
+            transaction.commit()?;
+            Ok(true)
         })
         .await?;
+    if !created {
+        return Err(ApiFailure::new(
+            StatusCode::CONFLICT,
+            format!("this tenant has {most} webhooks, the most it may have: delete one before creating another"),
+        ));
+    }
     Ok(Json(webhook))
 }
 
@@ -117,26 +152,26 @@ async fn update_webhook(
     Path((tenant, webhook)): Path<(String, String)>,
     body: JsonBody<UpdateWebhookRequest>,
 ) -> Result<Json<WebhookResponse>, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_WRITE])?;
     let webhook = parse_locator("webhookLocator", &webhook)?;
     let Json(update) = body?;
-    let updated = state
-        .db
-        .call(move |c| {
-            let transaction = c.transaction()?;
-            let Some(current) = store::get_webhook(&transaction, tenant, webhook)? else {
-                return Ok(Err(webhook_not_found(webhook)));
-            };
-            let next = match apply(&current, &update) {
-                Ok(next) => next,
-                Err(errors) => return Ok(Err(errors.into())),
-            };
-            store::put_webhook(&transaction, tenant, &next)?;
-            transaction.commit()?;
-            Ok(Ok(next))
-        })
-        .await??;
-    Ok(Json(updated))
+    // Read, apply and validate off the writing connection; the write only swaps the body
+    // if no other write changed it meanwhile (else the update starts over).
+    for _ in 0..UPDATE_TRIES {
+        let previous = state
+            .db
+            .read(move |c| store::webhook_body(c, tenant, webhook))
+            .await?
+            .ok_or_else(|| webhook_not_found(webhook))?;
+        let current: WebhookResponse = serde_json::from_str(&previous).map_err(StoreError::from)?;
+        let next = apply(&current, &update)?;
+        let body = stored_body(&next)?;
+        let stored = next.clone();
+        if state.db.call(move |c| store::replace_webhook(c, tenant, &previous, &stored, &body)).await? {
+            return Ok(Json(next));
+        }
+    }
+    Err(ApiFailure::unavailable("the webhook kept changing while this update was applied: try again", 1))
 }
 
 /// Clears a webhook's suspension (idempotent).
@@ -148,7 +183,7 @@ async fn unsuspend_webhook(
     caller: Caller,
     Path((tenant, webhook)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_WRITE])?;
     let webhook = parse_locator("webhookLocator", &webhook)?;
     let found = state
         .db
@@ -176,7 +211,7 @@ async fn delete_webhook(
     caller: Caller,
     Path((tenant, webhook)): Path<(String, String)>,
 ) -> Result<StatusCode, ApiFailure> {
-    let tenant = caller.authorize(&tenant, &["webhooks.write"])?;
+    let tenant = caller.authorize(&tenant, &[WEBHOOKS_WRITE])?;
     let webhook = parse_locator("webhookLocator", &webhook)?;
     let found = state.db.call(move |c| store::delete_webhook(c, tenant, webhook)).await?;
     no_content_if_found(found, webhook)

@@ -125,10 +125,16 @@ impl TestServer {
     /// `tenant` through the `--dev` route (the server's own path, `AppState::raise_event`);
     /// the event as stored.
     pub async fn raise_with(&self, tenant: TenantLocator, body: serde_json::Value) -> EventResponse {
-        let response = self.client.post(format!("{}/dev/{tenant}/events", self.base)).json(&body).send().await.unwrap();
+        let response = self.intake(tenant).json(&body).send().await.unwrap();
         assert_eq!(response.status(), reqwest::StatusCode::OK, "raise: {}", response.text().await.unwrap());
         let body: serde_json::Value = response.json().await.unwrap();
         serde_json::from_value(body["event"].clone()).unwrap()
+    }
+
+    /// A `POST` to the dev intake of `tenant`, with a new token that may raise there.
+    pub fn intake(&self, tenant: TenantLocator) -> RequestBuilder {
+        let token = self.token(tenant, "dev.raise");
+        self.client.post(format!("{}/dev/{tenant}/events", self.base)).bearer_auth(token)
     }
 
     /// The diverted events of `webhook`.
