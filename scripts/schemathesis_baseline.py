@@ -16,11 +16,16 @@ ENDPOINT_FIELDS = ENDPOINT_EXTRAS | {"url", "headers"}
 
 
 def _bare_list(failure, case, response):
-    """Decision (CONTRACT.md, List conventions): the list answers the seed's bare array,
-    as EC's Webhooks API page says, where Socotra's later schema has {listCompleted,
-    items}. Not yet implemented: the contract's `extended=true`, which answers the
-    later shape; when the server has it, this holds only without extended=true."""
-    return failure.operation == WEBHOOK_LIST and list(failure.instance_path) == [] and isinstance(failure.instance, list)
+    """Decision (CONTRACT.md, List conventions): without `extended=true` the list answers
+    the seed's bare array, as EC's Webhooks API page says, where Socotra's later schema
+    has {listCompleted, items} (which `extended=true` answers)."""
+    extended = str((case.query or {}).get("extended", "")).lower() == "true"
+    return (
+        failure.operation == WEBHOOK_LIST
+        and not extended
+        and list(failure.instance_path) == []
+        and isinstance(failure.instance, list)
+    )
 
 
 def _null_suspended_at(failure, case, response):
@@ -58,16 +63,9 @@ def _empty_query_value(failure, case, response):
     return bool(named) and all(query.get(name) in ("", [""]) for name in named)
 
 
-def _extended_ignored(failure, case, response):
-    """Not yet implemented: the contract's `extended` (a value that is not a boolean is a
-    400) on the webhook list, whose parser ignores parameters it does not know. Remove
-    this entry when the server implements `extended`."""
-    return failure.operation == WEBHOOK_LIST and _invalid_in_query(failure) == ["extended"]
-
-
 BASELINE = {
     "response_schema_conformance": (_bare_list, _null_suspended_at, _seed_endpoint),
-    "negative_data_rejection": (_empty_query_value, _extended_ignored),
+    "negative_data_rejection": (_empty_query_value,),
 }
 
 

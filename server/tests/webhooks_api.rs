@@ -24,6 +24,31 @@ async fn create_then_list_returns_it_with_defaults() {
 }
 
 #[tokio::test]
+async fn extended_lists_answer_items_and_whether_the_list_is_complete() {
+    let server = TestServer::start().await;
+    let tenant = tenant();
+    let token = server.token(tenant, ALL);
+    for name in ["A", "B", "C"] {
+        server.create(tenant, &token, json!({"name": name, "endpoint": {"url": "https://erp.example.com/h"}})).await;
+    }
+    let list = |query: &str| format!("/event/{tenant}/webhooks/list?{query}");
+    let page: serde_json::Value = server.get(&list("extended=true&count=2"), &token).await;
+    assert_eq!(page["listCompleted"], false);
+    assert_eq!(page["items"].as_array().map(Vec::len), Some(2));
+    let last: serde_json::Value = server.get(&list("extended=true&count=2&offset=2"), &token).await;
+    assert_eq!((last["listCompleted"].clone(), last["items"][0]["name"].clone()), (json!(true), json!("C")));
+    let exact: serde_json::Value = server.get(&list("extended=true&count=3"), &token).await;
+    assert_eq!(exact["listCompleted"], true, "nothing follows a page that ends with the last webhook");
+    let bare: serde_json::Value = server.get(&list("extended=false&count=2"), &token).await;
+    assert_eq!(bare.as_array().map(Vec::len), Some(2), "without extended, the seed's bare array");
+    let (status, body) = error_of(server.call(Method::GET, &list("extended=1"), &token).send().await.unwrap()).await;
+    assert_eq!(
+        (status, body.field_errors.get("extended").map(String::as_str)),
+        (StatusCode::BAD_REQUEST, Some("must be true or false"))
+    );
+}
+
+#[tokio::test]
 async fn auth_errors_are_401_then_403() {
     let server = TestServer::start().await;
     let tenant = tenant();

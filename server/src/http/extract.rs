@@ -219,9 +219,11 @@ pub(super) fn parse_page(query: &str) -> Result<Page, ApiFailure> {
     invalid_parameters(errors).map(|()| page)
 }
 
-/// Parses the list endpoint's query string into a filter, naming each bad parameter.
-pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
+/// Parses the list endpoint's query string into a filter and whether the answer is the
+/// `extended` one (`{listCompleted, items}`), naming each bad parameter.
+pub(super) fn parse_filter(query: &str) -> Result<(WebhookFilter, bool), ApiFailure> {
     let mut filter = WebhookFilter::default();
+    let mut extended = false;
     let mut errors = BTreeMap::new();
     for (key, value) in form_urlencoded::parse(query.as_bytes()) {
         if parse_page_parameter(&mut filter.page, &key, &value, &mut errors) {
@@ -235,7 +237,8 @@ pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
             "eventTypes" => {
                 filter.event_types.extend(value.split(',').map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned))
             }
-            _ => {} // EC has more parameters (e.g. `extended`); unknown ones are ignored.
+            "extended" => extended = parse_boolean("extended", &value, &mut errors).unwrap_or(false),
+            _ => {} // EC may have more parameters; unknown ones are ignored.
         }
     }
     if filter.name.as_deref().is_some_and(|name| name.chars().count() > validate::MAX_NAME_CHARS) {
@@ -247,7 +250,7 @@ pub(super) fn parse_filter(query: &str) -> Result<WebhookFilter, ApiFailure> {
             format!("give at most {MAX_EVENT_TYPE_FILTERS} event types ({} given)", filter.event_types.len()),
         );
     }
-    invalid_parameters(errors).map(|()| filter)
+    invalid_parameters(errors).map(|()| (filter, extended))
 }
 
 #[cfg(test)]
@@ -256,11 +259,14 @@ mod tests {
 
     #[test]
     fn filter_defaults_and_parses_every_parameter() {
-        assert_eq!(parse_filter("").unwrap(), WebhookFilter::default());
-        let filter = parse_filter(
+        assert_eq!(parse_filter("").unwrap(), (WebhookFilter::default(), false));
+        let (filter, extended) = parse_filter(
             "offset=5&count=10&name=Bill%20ing&enabled=true&suspended=false&active=true&eventTypes=a,b&eventTypes=c&extended=true",
         )
         .unwrap();
+        assert!(extended);
+        assert!(!parse_filter("extended=false").unwrap().1);
+        assert_eq!(parse_filter("extended=yes").unwrap_err().field_errors["extended"], "must be true or false");
         assert_eq!(filter.page, Page { offset: 5, count: 10 });
         assert_eq!(filter.name.as_deref(), Some("Bill ing"));
         assert_eq!((filter.enabled, filter.suspended, filter.active), (Some(true), Some(false), Some(true)));
@@ -296,7 +302,7 @@ mod tests {
     #[test]
     fn filter_takes_at_most_100_event_types_and_a_255_character_name() {
         let types = |n: usize| (0..n).map(|i| format!("t.{i}")).collect::<Vec<_>>();
-        assert_eq!(parse_filter(&format!("eventTypes={}", types(100).join(","))).unwrap().event_types.len(), 100);
+        assert_eq!(parse_filter(&format!("eventTypes={}", types(100).join(","))).unwrap().0.event_types.len(), 100);
         let over = parse_filter(&format!("eventTypes={}&eventTypes=more", types(100).join(","))).unwrap_err();
         assert_eq!(over.field_errors["eventTypes"], "give at most 100 event types (101 given)");
         assert!(parse_filter(&format!("name={}", "é".repeat(255))).is_ok());

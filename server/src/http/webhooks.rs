@@ -89,18 +89,46 @@ async fn fetch_webhook(
         ("name" = Option<String>, Query, description = "case-insensitive substring"),
         ("enabled" = Option<bool>, Query), ("suspended" = Option<bool>, Query),
         ("active" = Option<bool>, Query, description = "enabled and not suspended"),
-        ("eventTypes" = Option<Vec<String>>, Query, description = "repeated or comma-separated; any of them")),
-    responses((status = 200, body = Vec<WebhookResponse>), Failures))]
+        ("eventTypes" = Option<Vec<String>>, Query, description = "repeated or comma-separated; any of them"),
+        ("extended" = Option<bool>, Query, description = "true: answer {listCompleted, items}; else a bare array")),
+    responses((status = 200, body = Vec<WebhookResponse>,
+        description = "a bare array; with extended=true an object {listCompleted, items}"), Failures))]
 async fn list_webhooks(
     State(state): State<AppState>,
     caller: Caller,
     Path(tenant): Path<String>,
     RawQuery(query): RawQuery,
-) -> Result<Json<Vec<WebhookResponse>>, ApiFailure> {
+) -> Result<Json<ListAnswer>, ApiFailure> {
     let tenant = caller.authorize(&tenant, &[WEBHOOKS_READ, WEBHOOKS_LIST])?;
-    let filter = parse_filter(query.as_deref().unwrap_or(""))?;
-    let page = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
-    Ok(Json(page))
+    let (mut filter, extended) = parse_filter(query.as_deref().unwrap_or(""))?;
+    if !extended {
+        let page = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
+        return Ok(Json(ListAnswer::Bare(page)));
+    }
+    // One row past the page tells whether a webhook follows it.
+    let count = filter.page.count as usize;
+    filter.page.count += 1;
+    let mut items = state.db.read(move |c| store::list_webhooks(c, tenant, &filter)).await?;
+    let list_completed = items.len() <= count;
+    items.truncate(count);
+    Ok(Json(ListAnswer::Extended { list_completed, items }))
+}
+
+/// The list's answer: the seed's bare array, or with `extended=true` the later version's
+/// object (CONTRACT.md, List conventions).
+#[derive(serde::Serialize)]
+#[serde(untagged)]
+enum ListAnswer {
+    /// The webhooks of the page.
+    Bare(Vec<WebhookResponse>),
+    /// The webhooks of the page, and whether none follows it.
+    #[serde(rename_all = "camelCase")]
+    Extended {
+        /// No webhook follows this page.
+        list_completed: bool,
+        /// The webhooks of the page.
+        items: Vec<WebhookResponse>,
+    },
 }
 
 /// Creates a webhook.
