@@ -175,7 +175,7 @@ pub fn get_webhook(
     tenant: TenantLocator,
     locator: Locator,
 ) -> Result<Option<WebhookResponse>, StoreError> {
-    json_body(connection, "SELECT body FROM webhooks WHERE tenant = ?1 AND locator = ?2", tenant, locator)
+    Ok(webhook_body(connection, tenant, locator)?.map(|body| serde_json::from_str(&body)).transpose()?)
 }
 
 /// One webhook of a tenant as stored (its JSON body), to be replaced by [`replace_webhook`].

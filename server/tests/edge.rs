@@ -145,17 +145,7 @@ async fn a_token_of_the_wrong_shape_is_refused_without_a_lookup() {
     let server = TestServer::start().await;
     let (tenant, _) = server.tenant_with_token();
     // The authentication connection is busy for 3 s: a lookup would wait for it.
-    let (held_tx, held_rx) = tokio::sync::oneshot::channel();
-    let db = server.db.clone();
-    let holder = tokio::spawn(async move {
-        db.read_for_authentication(move |_| {
-            held_tx.send(()).unwrap();
-            std::thread::sleep(Duration::from_secs(3));
-            Ok(())
-        })
-        .await
-    });
-    held_rx.await.unwrap();
+    let holder = hold_authentication(&server).await;
     let list = format!("/event/{tenant}/webhooks/list");
     for bad in ["whk_guess", &format!("whk_{}", "A".repeat(64)), &format!("x{}", "0".repeat(67))] {
         let started = Instant::now();
@@ -223,6 +213,21 @@ async fn authentications_wait_in_a_bounded_queue() {
     let server = TestServer::start_on(dir, db, RouterOptions::default(), |state| state).await;
     let (tenant, token) = server.tenant_with_token();
     // The one place is taken by an authentication that holds the connection for 3 s.
+    let holder = hold_authentication(&server).await;
+    let started = Instant::now();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(response.headers()["retry-after"], "1");
+    assert!(started.elapsed() < Duration::from_secs(1), "answered after {:?}", started.elapsed());
+    holder.await.unwrap().unwrap();
+    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "the place comes back");
+}
+
+/// Holds the authentication connection for 3 s, from when this returns.
+async fn hold_authentication(
+    server: &TestServer,
+) -> tokio::task::JoinHandle<Result<(), webhooks_server::db::StoreError>> {
     let (held_tx, held_rx) = tokio::sync::oneshot::channel();
     let db = server.db.clone();
     let holder = tokio::spawn(async move {
@@ -234,12 +239,5 @@ async fn authentications_wait_in_a_bounded_queue() {
         .await
     });
     held_rx.await.unwrap();
-    let started = Instant::now();
-    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
-    assert_eq!(response.headers()["retry-after"], "1");
-    assert!(started.elapsed() < Duration::from_secs(1), "answered after {:?}", started.elapsed());
-    holder.await.unwrap().unwrap();
-    let response = server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), &token).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK, "the place comes back");
+    holder
 }
