@@ -18,9 +18,9 @@ function startFirstCall() {
   const stored = (storage) => ({ token: storage.getItem('webhooks.token'), base: storage.getItem('webhooks.baseUrl') ?? '' });
   const session = [sessionStorage, localStorage].map(stored).find((s) => s.token);
   const linked = /(?:^#|&)token=([^&]+)/.exec(location.hash)?.[1];
-  // A link's token beside another session: the app asks which one to use.
-  if (linked && session && linked !== session.token) return;
-  const token = linked ?? session?.token;
+  // A link's token that is not the session's: the app asks about it first.
+  if (linked && linked !== session?.token) return;
+  const token = session?.token;
   if (!token || (session && session.base !== '')) return;
   // The list's default view: offset 0, one row more than the 25 of a page (src/webhooks/query.rs).
   const url = `/event/${list[1]}/webhooks/list?offset=0&count=26`;

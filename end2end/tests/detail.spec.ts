@@ -2,9 +2,10 @@ import { type APIRequestContext, type Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { REFUSING_ENDPOINT, suspendedWebhook, type Suspended } from './fixtures/suspended';
+import { openByLink } from './fixtures/sign-in';
 
 async function openDetail(page: Page, hook: Suspended, query = ''): Promise<void> {
-  await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}${query}#token=${hook.token}`);
+  await openByLink(page, `/tenants/${hook.tenant}/webhooks/${hook.locator}${query}`, hook.token);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Invoices to ERP');
 }
 

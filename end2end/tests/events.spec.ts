@@ -4,12 +4,13 @@ import { expectAccessible, useTheme } from './fixtures/axe';
 import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant, issueToken, raiseEvent } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
+import { openByLink } from './fixtures/sign-in';
 
 const ISSUE = 'policy.change.issue';
 const INVOICE = 'billing.invoice.generate';
 
 async function openEvents(page: Page, tenant: string, token: string, query = ''): Promise<void> {
-  await page.goto(`/tenants/${tenant}/events${query}#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/events${query}`, token);
   await expect(page.getByRole('heading', { level: 1, name: 'Events' })).toBeVisible();
 }
 
@@ -129,7 +130,7 @@ test('one event: its data, its request, the webhooks that receive it', async ({ 
 test('a diverted event shows its event, or says which grant is missing', async ({ page, request }) => {
   const hook = await suspendedWebhook(request, 1);
   const [event] = hook.events;
-  await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted#token=${hook.token}`);
+  await openByLink(page, `/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted`, hook.token);
   await page.getByRole('button', { name: `Open event ${event}` }).click();
   const drawer = page.getByRole('dialog', { name: 'Diverted event' });
   const payload = drawer.getByTestId('diverted-payload');
@@ -140,7 +141,7 @@ test('a diverted event shows its event, or says which grant is missing', async (
   const withoutEvents = issueToken(hook.tenant, ['webhooks.read', 'diverted-events.read', 'diverted-events.list']);
   await page.goto(`/connect`);
   await page.evaluate(() => sessionStorage.clear());
-  await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted#token=${withoutEvents}`);
+  await openByLink(page, `/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted`, withoutEvents);
   await page.getByRole('button', { name: `Open event ${event}` }).click();
   await expect(drawer.getByTestId('diverted-event')).toContainText(event);
   await expect(drawer.getByTestId('payload-note')).toContainText('lacks the permission events.read');
@@ -164,7 +165,7 @@ test('the event types page: data fields, receivers, unreceived types, recent eve
   const { tenant, token } = freshTenant();
   await createWebhook(request, tenant, token, { name: 'Issuance feed', url: 'http://127.0.0.1:9/feed', eventTypes: [ISSUE] });
   await createWebhook(request, tenant, token, { name: 'Off', url: 'https://off.example.com/', eventTypes: [INVOICE], enabled: false });
-  await page.goto(`/tenants/${tenant}/event-types#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/event-types`, token);
   await expect(page.getByRole('heading', { level: 1, name: 'Event types' })).toBeVisible();
   await expect(page.getByTestId('unreceived-count')).toContainText('192 of the catalog');
   await page.getByLabel('Search event types').fill('policy.change.issue');

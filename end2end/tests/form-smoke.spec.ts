@@ -1,10 +1,11 @@
 import { expect, test } from './fixtures/test';
 import { expectAccessible } from './fixtures/axe';
 import { createWebhook, freshTenant } from './fixtures/server';
+import { openByLink } from './fixtures/sign-in';
 
 test('create with every section filled, then read it back through the API', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
-  await page.goto(`/tenants/${tenant}/webhooks/new#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/new`, token);
   // General.
   await page.getByLabel('Name', { exact: true }).fill('Form made');
   await page.getByLabel('Enabled: deliver events to the endpoint').uncheck();
@@ -62,7 +63,7 @@ test('create with every section filled, then read it back through the API', asyn
 test('edit shows the exact PATCH before saving, and the toast after', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   const hook = await createWebhook(request, tenant, token, { name: 'To edit', url: 'https://e.example.com/' });
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await page.getByLabel('Name', { exact: true }).fill('Edited');
   await expect(page.getByTestId('patch-body')).toContainText('"name": "Edited"');
   await expectAccessible(page, 'edit form with its review panel');

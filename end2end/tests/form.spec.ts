@@ -1,6 +1,7 @@
 import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 import { freshTenant } from './fixtures/server';
+import { openByLink } from './fixtures/sign-in';
 
 /** A webhook with something in every section, created through the API. */
 async function richWebhook(page: Page, tenant: string, token: string) {
@@ -36,7 +37,7 @@ test('each edit sends exactly its minimal PATCH body', async ({ page }) => {
   const { tenant, token } = freshTenant();
   await page.goto(`/connect`);
   const hook = await richWebhook(page, tenant, token);
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await expect(page.getByRole('heading', { name: 'Edit “Invoices to ERP”' })).toBeVisible();
   await expect(page.getByRole('button', { name: 'Save changes' })).toBeDisabled();
 
@@ -87,7 +88,7 @@ test('a failed save keeps the form; a server field error is shown at its field',
   const { tenant, token } = freshTenant();
   await page.goto('/connect');
   const hook = await richWebhook(page, tenant, token);
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await page.getByLabel('Name', { exact: true }).fill('Kept after a 500');
   await page.route('**/event/**', (route) =>
     route.request().method() === 'PATCH' ? route.fulfill({ status: 500, body: '' }) : route.continue(),
@@ -109,7 +110,7 @@ test('a change made elsewhere meanwhile leads to the conflict choice', async ({ 
   const { tenant, token } = freshTenant();
   await page.goto('/connect');
   const hook = await richWebhook(page, tenant, token);
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await page.getByLabel('Name', { exact: true }).fill('Mine');
   await page.request.patch(`/event/${tenant}/webhooks/${hook.locator}`, { headers: { Authorization: `Bearer ${token}` }, data: { enabled: false } });
   await page.getByRole('button', { name: 'Save changes' }).click();
@@ -126,7 +127,7 @@ test('leaving with unsaved changes asks first', async ({ page }) => {
   const { tenant, token } = freshTenant();
   await page.goto('/connect');
   const hook = await richWebhook(page, tenant, token);
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await page.getByLabel('Name', { exact: true }).fill('Unsaved');
   page.once('dialog', (dialog) => dialog.dismiss());
   await page.getByRole('link', { name: '← Back to the webhook' }).click();

@@ -3,10 +3,11 @@ import { expectAccessible, useTheme } from './fixtures/axe';
 import { tabTo } from './fixtures/keyboard';
 import { createWebhook, freshTenant } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
+import { openByLink } from './fixtures/sign-in';
 
 test('keyboard only: create a webhook from the empty list', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
-  await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks`, token);
   await expect(page.getByTestId('empty-list')).toBeVisible();
 
   await tabTo(page, page.getByRole('link', { name: 'New webhook' }));
@@ -36,7 +37,7 @@ test('keyboard only: create a webhook from the empty list', async ({ page, reque
 test('keyboard only: edit a webhook from its detail page', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   const hook = await createWebhook(request, tenant, token, { name: 'Before', url: 'https://k.example.com/' });
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}`, token);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Before');
 
   await tabTo(page, page.getByRole('link', { name: 'Edit', exact: true }));
@@ -59,7 +60,7 @@ test('keyboard only: edit a webhook from its detail page', async ({ page, reques
 for (const theme of ['light', 'dark'] as const) {
   test(`accessible in the ${theme} theme: empty list, create form, create with errors`, async ({ page }) => {
     const { tenant, token } = freshTenant();
-    await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
+    await openByLink(page, `/tenants/${tenant}/webhooks`, token);
     await expect(page.getByTestId('empty-list')).toBeVisible();
     await useTheme(page, theme);
     await expectAccessible(page, `empty list (${theme})`);
@@ -79,16 +80,15 @@ for (const theme of ['light', 'dark'] as const) {
   test(`accessible in the ${theme} theme: edit review, raw JSON, unsuspend dialog`, async ({ page, request }) => {
     const { tenant, token } = freshTenant();
     const hook = await createWebhook(request, tenant, token, { name: 'Reviewed', url: 'https://r.example.com/' });
-    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+    await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
     await useTheme(page, theme);
     await page.getByLabel('Name', { exact: true }).fill('Reviewed again');
     await expect(page.getByTestId('patch-body')).toContainText('Reviewed again');
     await expectAccessible(page, `edit form with its review panel (${theme})`);
 
     const suspended = await suspendedWebhook(request, 1);
-    await page.goto(`/tenants/${suspended.tenant}/webhooks/${suspended.locator}?tab=json#token=${suspended.token}`);
-    // A link with another tenant's token asks before replacing the session.
-    await page.getByRole('dialog').getByRole('button', { name: "Use the link's token" }).click();
+    await openByLink(page, `/tenants/${suspended.tenant}/webhooks/${suspended.locator}?tab=json`, suspended.token);
+    // A link with another tenant's token asks before replacing the session (openByLink answers).
     await expect(page.getByTestId('raw-json')).toContainText('"suspended": true');
     await expectAccessible(page, `raw JSON (${theme})`);
     await page.getByTestId('suspension-banner').getByRole('button', { name: 'Unsuspend' }).click();

@@ -2,6 +2,7 @@ import { type Page } from '@playwright/test';
 import { expect, test } from './fixtures/test';
 import { createWebhook, freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
+import { openByLink } from './fixtures/sign-in';
 
 // How the console loads (issue 20), asserted by the requests it makes, never by a time.
 
@@ -39,7 +40,7 @@ test("a lazy page's request does not wait for its chunk", async ({ page, request
   // when it is preloaded at idle time).
   await holdUntilRequested(page, '**/*-webhook_detail.wasm', `/event/${tenant}/webhooks/${hook.locator}`);
   await holdUntilRequested(page, '**/*-events.wasm', `/event/${tenant}/events/list`);
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}`, token);
   await expect(page.getByRole('heading', { level: 1 })).toContainText('No waterfall');
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Events' }).click();
   await expect(page.getByTestId('event-row')).toHaveCount(1);

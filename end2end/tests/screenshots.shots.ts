@@ -4,6 +4,7 @@ import { ConnectPage } from './fixtures/connect-page';
 import { createWebhook, freshTenant, raiseEvent, seededTenant } from './fixtures/server';
 import { suspendedWebhook } from './fixtures/suspended';
 import { WebhookListPage } from './fixtures/webhook-list-page';
+import { openByLink } from './fixtures/sign-in';
 
 // `make screenshots`: the pictures of docs/screenshots, taken against the real server.
 const shots = '../docs/screenshots';
@@ -41,7 +42,7 @@ for (const theme of ['light', 'dark'] as const) {
   test(`a suspended webhook's detail page, ${theme}`, async ({ page, request }) => {
     await page.setViewportSize({ width: 1360, height: 900 });
     const hook = await suspendedWebhook(request, 5);
-    await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}#token=${hook.token}`);
+    await openByLink(page, `/tenants/${hook.tenant}/webhooks/${hook.locator}`, hook.token);
     await expect(page.getByTestId('diverted-waiting')).toHaveText('5 diverted events are waiting.');
     await useTheme(page, theme);
     await page.screenshot({ path: `${shots}/detail-suspended-${theme}.png`, fullPage: true });
@@ -51,7 +52,7 @@ for (const theme of ['light', 'dark'] as const) {
 test('the create form, the review panel and the conflict view', async ({ page, request }) => {
   await page.setViewportSize({ width: 1200, height: 900 });
   const { tenant, token } = freshTenant();
-  await page.goto(`/tenants/${tenant}/webhooks/new#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/new`, token);
   await page.getByLabel('Name', { exact: true }).fill('Invoices to ERP');
   await page.getByLabel('URL', { exact: true }).fill('https://erp.example.com/hooks');
   await page.getByRole('button', { name: 'Authorization: Bearer …' }).first().click();
@@ -100,7 +101,7 @@ test('the events page, one event, and a diverted event with its payload', async 
       }
     }
   }
-  await page.goto(`/tenants/${tenant}/events?window=15m#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/events?window=15m`, token);
   await expect(page.getByTestId('event-row')).toHaveCount(30);
   await page.screenshot({ path: `${shots}/events-light.png` });
   await page.goto(`/tenants/${tenant}/events/${shown}`);
@@ -108,8 +109,7 @@ test('the events page, one event, and a diverted event with its payload', async 
   await page.screenshot({ path: `${shots}/event-light.png`, fullPage: true });
 
   const hook = await suspendedWebhook(request, 2);
-  await page.goto(`/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted#token=${hook.token}`);
-  await page.getByRole('dialog').getByRole('button', { name: "Use the link's token" }).click();
+  await openByLink(page, `/tenants/${hook.tenant}/webhooks/${hook.locator}?tab=diverted`, hook.token);
   await page.getByRole('button', { name: `Open event ${hook.events[0]}` }).click();
   await expect(page.getByTestId('diverted-payload').getByTestId('event-json')).toBeVisible();
   await page.screenshot({ path: `${shots}/diverted-payload-light.png` });
@@ -124,7 +124,7 @@ test('the form\'s Security section and a webhook\'s setup warnings', async ({ pa
     eventTypes: ['claim.fnol.create'],
     failureHandling: { triggers: ['5xx'], divert: false, suspend: true },
   });
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}`, token);
   await expect(page.getByTestId('setup-warnings')).toContainText('Suspends without diverting');
   await page.getByTestId('setup-warnings').screenshot({ path: `${shots}/health-light.png` });
   await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#endpoint-security`);

@@ -6,6 +6,7 @@ import { expect, test } from './fixtures/test';
 import { expectAccessible, useTheme } from './fixtures/axe';
 import { createWebhook, freshTenant, raiseEvent } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
+import { openByLink } from './fixtures/sign-in';
 
 /** A webhook to the ERP receiving invoices, created through the API. */
 function webhookWith(page: Page, tenant: string, token: string, name: string, failureHandling?: Record<string, unknown>) {
@@ -21,7 +22,7 @@ function today(): string {
 test('sign deliveries with a generated secret; rotate it with the minimal PATCH', async ({ page }) => {
   const { tenant, token } = freshTenant();
   const hook = await webhookWith(page, tenant, token, 'Signed');
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await expect(page.getByRole('heading', { name: 'Edit “Signed”' })).toBeVisible();
 
   await page.getByLabel('Sign deliveries (Standard Webhooks, HMAC-SHA256)').check();
@@ -79,7 +80,7 @@ test('sign deliveries with a generated secret; rotate it with the minimal PATCH'
 test('a typed tag is kept when a secret is generated; the server refusing the secret marks its field', async ({ page }) => {
   const { tenant, token } = freshTenant();
   const hook = await webhookWith(page, tenant, token, 'Refused');
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
   await page.getByLabel('Secret tag', { exact: true }).fill('rotation-7');
   await page.getByRole('button', { name: 'Generate' }).first().click();
   await expect(page.getByLabel('Secret tag', { exact: true })).toHaveValue('rotation-7');
@@ -150,7 +151,7 @@ test('a delivery signed with a generated secret verifies at the receiver', async
       url: endpoint.url,
       eventTypes: ['billing.invoice.generate'],
     });
-    await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}/edit#token=${token}`);
+    await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}/edit`, token);
     await page.getByLabel('Sign deliveries (Standard Webhooks, HMAC-SHA256)').check();
     await page.getByRole('button', { name: 'Generate' }).first().click();
     const secret = await page.getByLabel('Signing secret', { exact: true }).inputValue();

@@ -3,6 +3,7 @@ import { expectAccessible, useTheme } from './fixtures/axe';
 import { ConnectPage } from './fixtures/connect-page';
 import { createWebhook, freshTenant, issueToken } from './fixtures/server';
 import { WebhookListPage } from './fixtures/webhook-list-page';
+import { LINK_QUESTION, openByLink } from './fixtures/sign-in';
 
 test.describe('connection page', () => {
   test('connects with a valid token and goes to the tenant', async ({ page, request }) => {
@@ -158,10 +159,22 @@ test('a token link never silently replaces another session: it asks, naming the 
   expect(page.url()).not.toContain(theirs.token);
 });
 
+test('a token link with no session open asks too, naming the tenant; Cancel goes to the connection page', async ({ page }) => {
+  const { tenant, token } = freshTenant();
+  await page.goto(`/tenants/${tenant}/webhooks#token=${token}`);
+  const dialog = page.getByRole('dialog', { name: LINK_QUESTION });
+  await expect(dialog).toContainText(`a token for tenant ${tenant}`);
+  expect(page.url()).not.toContain(token);
+  expect(await page.evaluate(() => sessionStorage.getItem('webhooks.token'))).toBeNull();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page).toHaveURL(/\/connect\?next=/);
+  expect(await page.evaluate(() => sessionStorage.getItem('webhooks.token'))).toBeNull();
+});
+
 test('a deep link works on reload', async ({ page, request }) => {
   const { tenant, token } = freshTenant();
   const hook = await createWebhook(request, tenant, token, { name: 'Linked', url: 'https://l.example.com/x' });
-  await page.goto(`/tenants/${tenant}/webhooks/${hook.locator}#token=${token}`);
+  await openByLink(page, `/tenants/${tenant}/webhooks/${hook.locator}`, token);
   await expect(page.getByRole('heading', { name: 'Linked' })).toBeVisible();
   await page.reload();
   await expect(page.getByRole('heading', { name: 'Linked' })).toBeVisible();

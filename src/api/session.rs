@@ -112,26 +112,26 @@ pub fn forget_token() {
 /// What to do with a token handed over in a link (`#token=…`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenLink {
-    /// No session yet, or the same token: sign in with it.
-    SignIn(String),
-    /// Another session is open here: ask before replacing it with this token.
+    /// It is the session's own token: nothing changes.
+    Keep,
+    /// Ask first, naming the link's tenant: a link never signs in by itself, with or
+    /// without a session here, since someone else's link would seat this browser in their
+    /// tenant.
     Ask(String),
 }
 
 impl TokenLink {
-    /// The decision for `offered` while `saved` is the session: a link never silently
-    /// replaces a different session.
+    /// The decision for `offered` while `saved` is the session.
     pub fn decide(saved: Option<&Connection>, offered: String) -> Self {
         match saved {
-            Some(saved) if saved.token != offered => Self::Ask(offered),
-            _ => Self::SignIn(offered),
+            Some(saved) if saved.token == offered => Self::Keep,
+            _ => Self::Ask(offered),
         }
     }
 }
 
 /// Takes a token from the address bar's fragment, dropping the fragment from the address
-/// bar and history, and signs in with it unless another session is open here: then it
-/// is returned, to be offered first.
+/// bar and history; unless it is the session's own, it is returned, to be asked about.
 pub fn take_token_from_location() -> Option<String> {
     let window = web_sys::window()?;
     let location = window.location();
@@ -142,10 +142,7 @@ pub fn take_token_from_location() -> Option<String> {
         let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&without_fragment));
     }
     match TokenLink::decide(load_connection().as_ref(), offered) {
-        TokenLink::SignIn(token) => {
-            sign_in_here(token);
-            None
-        }
+        TokenLink::Keep => None,
         TokenLink::Ask(token) => Some(token),
     }
 }
@@ -208,10 +205,10 @@ mod tests {
     }
 
     #[test]
-    fn a_link_never_silently_replaces_another_session() {
+    fn a_link_never_signs_in_by_itself() {
         let saved = Connection { base_url: String::new(), token: "mine".into(), remember: true };
-        assert_eq!(TokenLink::decide(None, "link".into()), TokenLink::SignIn("link".into()));
-        assert_eq!(TokenLink::decide(Some(&saved), "mine".into()), TokenLink::SignIn("mine".into()));
+        assert_eq!(TokenLink::decide(None, "link".into()), TokenLink::Ask("link".into()), "no session: asked too");
+        assert_eq!(TokenLink::decide(Some(&saved), "mine".into()), TokenLink::Keep);
         assert_eq!(TokenLink::decide(Some(&saved), "link".into()), TokenLink::Ask("link".into()));
     }
 

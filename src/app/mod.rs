@@ -30,8 +30,9 @@ use shell::Shell;
 pub fn App() -> impl IntoView {
     let offered_token = session::take_token_from_location();
     let connection = session::load_connection();
-    // A page that needs a session, opened without one, starts at the connection page.
-    if connection.is_none() {
+    // A page that needs a session, opened without one, starts at the connection page;
+    // one opened by a token link first asks about the link's token (the shell).
+    if connection.is_none() && offered_token.is_none() {
         send_to_sign_in();
     }
     let client = ApiClient::new(connection);

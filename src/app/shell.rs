@@ -21,13 +21,17 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
     let config = use_config();
     let location = use_location();
 
+    // A link's token: asked about first.
+    let link_question =
+        RwSignal::new(offered_token.map(|token| link_confirmation(client, &location.pathname.get_untracked(), token)));
     // A 401, or a call without a session: to the connection page, then back here. A token
     // the API refused is forgotten, here and on the device. The connection page is loaded
     // afresh: a route change while the router still loads a lazy page's chunk can leave
     // the page empty (leptos_router 0.8 finishes the first load over it), and a form with
     // unsaved edits gets to ask before it goes.
+    // While a link's token is being asked about, that waits for the answer.
     Effect::new(move |_| {
-        if client.sign_in_needed.get() {
+        if client.sign_in_needed.get() && link_question.with(Option::is_none) {
             client.sign_in_needed.set(false);
             session::forget_token();
             client.connection.update(|connection| {
@@ -53,9 +57,6 @@ pub fn Shell(offered_token: Option<String>, children: Children) -> impl IntoView
         path
     });
 
-    // A link's token, when another session is open here: asked about first.
-    let link_question =
-        RwSignal::new(offered_token.map(|token| link_confirmation(client, &location.pathname.get_untracked(), token)));
     // A token link opened in this tab while the app runs changes only the fragment.
     let hash_change =
         window_event_listener(leptos::ev::hashchange, move |_| match session::take_token_from_location() {
@@ -151,16 +152,28 @@ fn link_confirmation(client: ApiClient, path: &str, token: String) -> Confirmati
     let open_tenant = session::last_tenant().unwrap_or_else(|| "another tenant".to_owned());
     let remembered = client.connection.with_untracked(|c| c.as_ref().is_some_and(|c| c.remember));
     let forgotten = if remembered { " The token remembered on this device is then forgotten." } else { "" };
+    let signed_in = client.connection.with_untracked(|c| c.as_ref().is_some_and(|c| !c.token.is_empty()));
+    let message = if signed_in {
+        format!(
+            "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant \
+                {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
+        )
+    } else {
+        format!(
+            "This link carries a token for tenant {link_tenant}. Sign in with it only if you trust whoever sent it: \
+                what you then do here is done in that tenant. Cancel takes you to the connection page instead."
+        )
+    };
     Confirmation {
         question: Question {
             title: "Sign in with this link's token?".to_owned(),
-            message: format!(
-                "This link carries a token for tenant {link_tenant}. This tab is signed in with another token (tenant \
-                    {open_tenant}). Use the link's token in this tab instead?{forgotten} Cancel keeps your session."
-            ),
+            message,
             confirm_label: "Use the link's token".to_owned(),
         },
         on_confirm: Callback::new(move |()| {
+            // Before the question closes: the calls made meanwhile without a session must
+            // not send this tab to the connection page (nor forget the token) first.
+            client.sign_in_needed.set(false);
             session::sign_in_here(token.clone());
             reload();
         }),
