@@ -97,6 +97,15 @@ async fn a_webhook_takes_at_most_64_kib_stored() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
 }
 
+/// A tenant's list, given up after 5 s (a request that waits for a place must still end).
+fn list_within_5s(
+    server: &TestServer,
+    tenant: TenantLocator,
+    token: &str,
+) -> impl std::future::Future<Output = reqwest::Result<reqwest::Response>> + 'static {
+    server.call(Method::GET, &format!("/event/{tenant}/webhooks/list"), token).timeout(Duration::from_secs(5)).send()
+}
+
 /// Holds every shared reader of `db` until the returned sender is dropped (also when a
 /// failed assertion unwinds, so that a failing test ends).
 async fn hold_readers(db: &Db) -> (tokio::sync::watch::Sender<()>, Vec<tokio::task::JoinHandle<()>>) {
@@ -130,12 +139,7 @@ async fn requests_in_flight_are_bounded_per_token_and_per_tenant() {
     let second_token = server.token(tenant, common::ALL_GRANTS);
     let (quiet, quiet_token) = server.tenant_with_token();
     let (release, holders) = hold_readers(&server.db).await;
-    let list = |tenant: TenantLocator, token: &str| {
-        server
-            .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), token)
-            .timeout(Duration::from_secs(5))
-            .send()
-    };
+    let list = |tenant: TenantLocator, token: &str| list_within_5s(&server, tenant, token);
     // Two lists of the token wait for a reader; a third of the token is refused at once.
     let waiting = [tokio::spawn(list(tenant, &token)), tokio::spawn(list(tenant, &token))];
     tokio::time::sleep(Duration::from_millis(100)).await;
@@ -207,12 +211,7 @@ async fn a_tenant_runs_few_requests_at_once_and_the_server_few_reads() {
     let (second, second_token) = server.tenant_with_token();
     let (third, third_token) = server.tenant_with_token();
     let (release, holders) = hold_readers(&server.db).await;
-    let list = |tenant: TenantLocator, token: &str| {
-        server
-            .call(Method::GET, &format!("/event/{tenant}/webhooks/list"), token)
-            .timeout(Duration::from_secs(5))
-            .send()
-    };
+    let list = |tenant: TenantLocator, token: &str| list_within_5s(&server, tenant, token);
     // The tenant's one place runs a list (it waits for a reader); its next waits for the
     // place, then is refused.
     let running = tokio::spawn(list(tenant, &token));

@@ -22,7 +22,7 @@ use webhooks_api::{TenantLocator, WebhookResponse};
 use calls::Request;
 pub use calls::{whole_page_query, Call, WHOLE_PAGE};
 pub use error::{parse_retry_after, ApiError};
-pub use prefetch::{Fetched, Prefetch};
+pub use prefetch::Prefetch;
 use session::Connection;
 
 /// How long a call may take before it is abandoned.

@@ -10,12 +10,12 @@ use super::calls::{Call, Query, Request};
 use super::{decode, use_api, ApiError};
 
 /// A prefetched answer, with the query that asked for it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fetched {
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Fetched {
     /// The query as sent (a stream's later pages repeat it).
-    pub query: Query,
+    query: Query,
     /// The body as the API sent it.
-    pub body: String,
+    body: String,
 }
 
 /// The body as the API sent it, held by one resource type for every page (generic, it was
@@ -42,7 +42,7 @@ impl<T: 'static> Prefetch<T> {
 
     /// The answer's body and query, once it has come (`None` when there was nothing to
     /// fetch); tracked.
-    pub async fn fetched(self) -> Result<Option<Fetched>, ApiError> {
+    async fn fetched(self) -> Result<Option<Fetched>, ApiError> {
         self.0.await
     }
 

@@ -181,7 +181,7 @@ impl Tenant {
 
     /// The tenant as the address writes it, when it is well-formed (tracked).
     pub fn text(self) -> Option<String> {
-        self.0.with(|text| self.get().is_ok().then(|| text.clone()))
+        self.0.with(|text| route_locator::<TenantLocator>(text).is_ok().then(|| text.clone()))
     }
 
     /// A link made for the tenant by `make` (tracked; empty while the address names none).
